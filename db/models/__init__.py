@@ -1,0 +1,57 @@
+"""Every table, importable as ``from db import models`` → ``models.Item``."""
+
+from db.models.bid import Bid
+from db.models.client import Address, Client, ClientConnection
+from db.models.enums import (
+    AddressType,
+    BidSource,
+    BidStatus,
+    ClientStatus,
+    EntityType,
+    ItemStatus,
+    OrderLineKind,
+    OrderStatus,
+    OrderType,
+    Role,
+    SaleKind,
+    SaleStatus,
+    TransactionType,
+)
+from db.models.item import Consignment, Item, ItemImage
+from db.models.order import Order, OrderLine, Transaction
+from db.models.record import Activity, File, Note
+from db.models.sale import DEFAULT_INCREMENTS, Category, Sale
+from db.models.user import AccessToken, User
+
+__all__ = [
+    "DEFAULT_INCREMENTS",
+    "AccessToken",
+    "Activity",
+    "Address",
+    "AddressType",
+    "Bid",
+    "BidSource",
+    "BidStatus",
+    "Category",
+    "Client",
+    "ClientConnection",
+    "ClientStatus",
+    "Consignment",
+    "EntityType",
+    "File",
+    "Item",
+    "ItemImage",
+    "ItemStatus",
+    "Note",
+    "Order",
+    "OrderLine",
+    "OrderStatus",
+    "OrderType",
+    "Role",
+    "Sale",
+    "SaleKind",
+    "SaleStatus",
+    "Transaction",
+    "TransactionType",
+    "User",
+]

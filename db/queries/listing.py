@@ -1,0 +1,326 @@
+"""Typed filters, sorting and keyset pagination shared by every list (GraphQL and REST).
+
+An entity's list is described once by a ``ListSpec`` (which names can be filtered, sorted and
+searched). Callers build a ``ListQuery`` (hashable, so it can key a dataloader) and get a
+``Page`` back. Cursors are keyset cursors: the sort values of the edge plus its id, so they stay
+valid while rows are inserted or deleted around them.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+import sqlalchemy.orm
+from sqlalchemy.sql import ColumnElement, Select
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 25
+
+
+class ListError(ValueError):
+    """Bad list arguments (unknown field, malformed cursor, page size out of range)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """One field's filter. Every operator set must hold (AND)."""
+
+    eq: Any = None
+    ne: Any = None
+    in_: tuple[Any, ...] | None = None
+    gt: Any = None
+    gte: Any = None
+    lt: Any = None
+    lte: Any = None
+    contains: str | None = None
+    regex: str | None = None
+    is_null: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sort:
+    field: str
+    descending: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PageArgs:
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
+
+    def size(self) -> int:
+        """The page size asked for, capped at ``MAX_PAGE_SIZE``."""
+        for name, value in (("first", self.first), ("last", self.last)):
+            if value is not None and value < 0:
+                raise ListError(f"`{name}` must not be negative", name)
+            if value is not None and value > MAX_PAGE_SIZE:
+                raise ListError(f"`{name}` must be at most {MAX_PAGE_SIZE}", name)
+        if self.first is not None and self.last is not None:
+            raise ListError("pass either `first` or `last`, not both", "last")
+        if self.last is not None:
+            return self.last
+        return self.first if self.first is not None else DEFAULT_PAGE_SIZE
+
+    @property
+    def backward(self) -> bool:
+        return self.last is not None or (self.before is not None and self.first is None)
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    """Filters, sort and search of one list; hashable so it can key a loader."""
+
+    filters: tuple[tuple[str, Condition], ...] = ()
+    sort: tuple[Sort, ...] = ()
+    search: str | None = None
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """What one entity's list allows: its filterable/sortable expressions and search columns."""
+
+    model: Any
+    fields: Mapping[str, Any]
+    sortable: frozenset[str]
+    default_sort: tuple[Sort, ...]
+    search: tuple[Any, ...] = ()
+    extra_conditions: Mapping[str, Callable[[Condition], ColumnElement[bool]]] = field(
+        default_factory=dict
+    )
+
+    @property
+    def id_column(self) -> Any:
+        return self.model.id
+
+
+@dataclass(slots=True)
+class Page:
+    """One page of rows with the cursors of its edges."""
+
+    rows: list[Any]
+    cursors: list[str]
+    has_next_page: bool
+    has_previous_page: bool
+
+
+def _condition_clauses(column: Any, cond: Condition) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
+    if cond.eq is not None:
+        clauses.append(column == cond.eq)
+    if cond.ne is not None:
+        clauses.append(column != cond.ne)
+    if cond.in_ is not None:
+        clauses.append(column.in_(list(cond.in_)))
+    if cond.gt is not None:
+        clauses.append(column > cond.gt)
+    if cond.gte is not None:
+        clauses.append(column >= cond.gte)
+    if cond.lt is not None:
+        clauses.append(column < cond.lt)
+    if cond.lte is not None:
+        clauses.append(column <= cond.lte)
+    if cond.contains is not None:
+        clauses.append(column.ilike(f"%{_escape_like(cond.contains)}%", escape="\\"))
+    if cond.regex is not None:
+        clauses.append(column.regexp_match(cond.regex, flags="i"))
+    if cond.is_null is not None:
+        clauses.append(column.is_(None) if cond.is_null else column.is_not(None))
+    return clauses
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def filter_clauses(spec: ListSpec, query: ListQuery) -> list[ColumnElement[bool]]:
+    """WHERE clauses for the query's filters and search."""
+    clauses: list[ColumnElement[bool]] = []
+    for name, cond in query.filters:
+        if name in spec.extra_conditions:
+            clauses.append(spec.extra_conditions[name](cond))
+            continue
+        if name not in spec.fields:
+            raise ListError(f"unknown filter field `{name}`", name)
+        clauses.extend(_condition_clauses(spec.fields[name], cond))
+    if query.search and query.search.strip() and spec.search:
+        for word in query.search.split():
+            pattern = f"%{_escape_like(word)}%"
+            clauses.append(
+                sa.or_(*(sa.cast(col, sa.Text).ilike(pattern, escape="\\") for col in spec.search))
+            )
+    return clauses
+
+
+def _order(spec: ListSpec, query: ListQuery) -> list[tuple[Any, bool]]:
+    sorts = query.sort or spec.default_sort
+    order: list[tuple[Any, bool]] = []
+    for sort in sorts:
+        if sort.field not in spec.sortable:
+            raise ListError(f"cannot sort by `{sort.field}`", sort.field)
+        order.append((spec.fields[sort.field], sort.descending))
+    last_desc = order[-1][1] if order else False
+    order.append((spec.id_column, last_desc))  # unique tie-breaker keeps cursors stable
+    return order
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return {"t": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"d": str(value)}
+    if hasattr(value, "value") and not isinstance(value, int | str | float | bool):
+        return value.value
+    return value
+
+
+def _from_jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "t" in value:
+            return datetime.fromisoformat(value["t"])
+        if "d" in value:
+            return Decimal(value["d"])
+    return value
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    """Opaque cursor holding the sort values of one row."""
+    raw = orjson.dumps([_jsonable(v) for v in values])
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, width: int) -> list[Any]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = orjson.loads(raw)
+    except ValueError as exc:
+        raise ListError("malformed cursor", "after") from exc
+    if not isinstance(values, list) or len(values) != width:
+        raise ListError("cursor does not belong to this list and order", "after")
+    return [_from_jsonable(v) for v in values]
+
+
+def _after(order: list[tuple[Any, bool]], values: list[Any]) -> ColumnElement[bool]:
+    """Rows strictly after ``values`` in ``order`` (NULL sorts as the largest value)."""
+    alternatives: list[ColumnElement[bool]] = []
+    equal_prefix: list[ColumnElement[bool]] = []
+    for (column, descending), value in zip(order, values, strict=True):
+        if value is None:
+            beyond = column.is_not(None) if descending else sa.false()
+            same = column.is_(None)
+        elif descending:
+            beyond = column < value
+            same = column == value
+        else:
+            beyond = sa.or_(column > value, column.is_(None))
+            same = column == value
+        alternatives.append(sa.and_(*equal_prefix, beyond))
+        equal_prefix.append(same)
+    return sa.or_(*alternatives)
+
+
+def _order_by(order: list[tuple[Any, bool]]) -> list[Any]:
+    return [
+        column.desc().nulls_first() if descending else column.asc().nulls_last()
+        for column, descending in order
+    ]
+
+
+def paginate(
+    statement: Select[Any], spec: ListSpec, query: ListQuery, args: PageArgs
+) -> tuple[Select[Any], Callable[[Sequence[Any]], Page]]:
+    """Add filters, keyset condition, order and limit to ``statement``.
+
+    Returns the statement (its rows carry the entity first, then the sort values) and a function
+    that turns the fetched rows into a ``Page``.
+    """
+    size = args.size()
+    order = _order(spec, query)
+    backward = args.backward
+    effective = [(column, not desc) for column, desc in order] if backward else order
+    cursor = args.before if backward else args.after
+    stmt = statement.where(*filter_clauses(spec, query))
+    if cursor is not None:
+        stmt = stmt.where(_after(effective, decode_cursor(cursor, len(order))))
+    stmt = stmt.add_columns(*(column for column, _ in order))
+    stmt = stmt.order_by(*_order_by(effective)).limit(size + 1)
+
+    def build(rows: Sequence[Any]) -> Page:
+        return make_page(list(rows), size, args)
+
+    return stmt, build
+
+
+def make_page(rows: list[Any], size: int, args: PageArgs) -> Page:
+    """Turn ``size + 1`` fetched rows (entity, *sort values) into a page."""
+    backward = args.backward
+    more = len(rows) > size
+    rows = rows[:size]
+    if backward:
+        rows.reverse()
+    return Page(
+        rows=[row[0] for row in rows],
+        cursors=[encode_cursor(row[1:]) for row in rows],
+        has_next_page=more if not backward else args.before is not None,
+        has_previous_page=more if backward else args.after is not None,
+    )
+
+
+def paginate_by_parent(
+    statement: Select[Any],
+    parent_column: Any,
+    spec: ListSpec,
+    query: ListQuery,
+    args: PageArgs,
+) -> tuple[Select[Any], Callable[[Sequence[Any]], dict[Any, Page]]]:
+    """One statement that pages the children of many parents at once.
+
+    ``row_number() OVER (PARTITION BY parent ORDER BY …)`` keeps ``size + 1`` rows per parent,
+    so a nested connection costs one statement whatever the number of parents.
+    """
+    size = args.size()
+    order = _order(spec, query)
+    backward = args.backward
+    effective = [(column, not desc) for column, desc in order] if backward else order
+    cursor = args.before if backward else args.after
+    rank = sa.func.row_number().over(partition_by=parent_column, order_by=_order_by(effective))
+    inner = statement.where(*filter_clauses(spec, query))
+    if cursor is not None:
+        inner = inner.where(_after(effective, decode_cursor(cursor, len(order))))
+    sort_labels = [column.label(f"gavel_sort{i}") for i, (column, _) in enumerate(order)]
+    inner = inner.add_columns(parent_column.label("gavel_parent"), rank.label("gavel_rank"), *sort_labels)
+    subquery = inner.subquery()
+    entity = sa.orm.aliased(spec.model, subquery)
+    stmt = (
+        sa.select(
+            entity,
+            subquery.c.gavel_parent,
+            *(subquery.c[f"gavel_sort{i}"] for i in range(len(order))),
+        )
+        .where(subquery.c.gavel_rank <= size + 1)
+        .order_by(subquery.c.gavel_parent, subquery.c.gavel_rank)
+    )
+
+    def build(rows: Sequence[Any]) -> dict[Any, Page]:
+        grouped: dict[Any, list[Any]] = {}
+        for row in rows:
+            grouped.setdefault(row[1], []).append((row[0], *row[2:]))
+        return {parent: make_page(items, size, args) for parent, items in grouped.items()}
+
+    return stmt, build
+
+
+def empty_page() -> Page:
+    return Page(rows=[], cursors=[], has_next_page=False, has_previous_page=False)

@@ -1,0 +1,107 @@
+"""Sales: computed status, list spec, batched reads and aggregates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.sql import ColumnElement, Select
+
+from db import models
+from db.queries.batch import rows_by_ids
+from db.queries.listing import Condition, ListSpec, Sort
+from db.queries.viewer import Viewer
+from db.queries.visibility import readable_items, readable_sales
+from db.session import OperationDB
+
+S = models.Sale
+
+
+def status_expression() -> ColumnElement[str]:
+    """The computed sale status (REST Decision D17) as SQL, so it can be filtered and sorted."""
+    now = sa.func.now()
+    return sa.case(
+        (S.published.is_(False), sa.literal(models.SaleStatus.DRAFT.value)),
+        (
+            sa.or_(S.closed_at.is_not(None), sa.and_(S.ends_at.is_not(None), S.ends_at <= now)),
+            sa.literal(models.SaleStatus.CLOSED.value),
+        ),
+        (
+            sa.and_(S.starts_at.is_not(None), S.starts_at > now),
+            sa.literal(models.SaleStatus.UPCOMING.value),
+        ),
+        else_=sa.literal(models.SaleStatus.PUBLISHED.value),
+    )
+
+
+def _status_condition(cond: Condition) -> ColumnElement[bool]:
+    expr = status_expression()
+    clauses: list[ColumnElement[bool]] = []
+    if cond.eq is not None:
+        clauses.append(expr == cond.eq)
+    if cond.in_ is not None:
+        clauses.append(expr.in_(list(cond.in_)))
+    return sa.and_(sa.true(), *clauses)
+
+
+SALE_LIST = ListSpec(
+    model=S,
+    fields={
+        "id": S.id,
+        "title": S.title,
+        "sale_number": S.sale_number,
+        "kind": S.kind,
+        "currency": S.currency,
+        "published": S.published,
+        "starts_at": S.starts_at,
+        "ends_at": S.ends_at,
+        "created_at": S.created_at,
+        "updated_at": S.updated_at,
+        "status": status_expression(),
+    },
+    sortable=frozenset(
+        {"id", "title", "sale_number", "starts_at", "ends_at", "created_at", "updated_at", "status"}
+    ),
+    default_sort=(Sort("starts_at", descending=True),),
+    search=(S.title, S.subtitle, S.sale_number, S.description),
+    extra_conditions={"status": _status_condition},
+)
+
+
+def sale_status(sale: models.Sale, now: datetime) -> models.SaleStatus:
+    """The same computation as ``status_expression``, on a loaded row."""
+    if not sale.published:
+        return models.SaleStatus.DRAFT
+    if sale.closed_at is not None or (sale.ends_at is not None and sale.ends_at <= now):
+        return models.SaleStatus.CLOSED
+    if sale.starts_at is not None and sale.starts_at > now:
+        return models.SaleStatus.UPCOMING
+    return models.SaleStatus.PUBLISHED
+
+
+async def sales_by_ids(db: OperationDB, viewer: Viewer, ids: Sequence[int]) -> list[Any]:
+    """Readable sales by id, aligned with ``ids``."""
+    return await rows_by_ids(db, readable_sales(viewer), ids)
+
+
+async def item_stats_by_sale_ids(
+    db: OperationDB, viewer: Viewer, ids: Sequence[int]
+) -> list[tuple[int, Decimal, Decimal]]:
+    """Per sale: (item count, sum of low estimates, sum of hammer prices) of readable items."""
+    items = readable_items(viewer).subquery()
+    stmt = (
+        sa.select(
+            items.c.sale_id,
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(items.c.estimate_low), 0),
+            sa.func.coalesce(sa.func.sum(items.c.hammer_price), 0),
+        )
+        .where(items.c.sale_id.in_(set(ids)))
+        .group_by(items.c.sale_id)
+    )
+    found = {sale_id: (n, est, ham) for sale_id, n, est, ham in await db.rows(stmt)}
+    zero = Decimal("0")
+    return [found.get(i, (0, zero, zero)) for i in ids]

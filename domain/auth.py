@@ -1,0 +1,172 @@
+"""Passwords (argon2) and opaque access tokens, shared by GraphQL, WebSocket and REST.
+
+A token is ``HMAC-SHA256(secret_key, "<token id>:<nonce>")``, URL-safe base64. The database
+keeps the nonce and a SHA-256 digest of the token, never the token: a leaked table cannot be
+replayed, yet login can hand the *same* unexpired token out again (REST login-token reuse).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from db import models
+from db.queries.user import user_by_email, user_by_token_hash
+from db.session import OperationDB
+from domain.errors import Unauthenticated
+from domain.principal import ANONYMOUS, Principal
+
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+class WrongCredentials(Unauthenticated):
+    """Unknown e-mail, wrong password or blocked account (one message for all three)."""
+
+    def __init__(self) -> None:
+        super().__init__("Wrong credentials.")
+
+
+class InvalidToken(Unauthenticated):
+    def __init__(self) -> None:
+        super().__init__("Invalid access token.")
+
+
+class TokenExpired(Unauthenticated):
+    def __init__(self) -> None:
+        super().__init__("Access token expired.")
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPolicy:
+    """How tokens are derived and how long they live (built from settings by the server)."""
+
+    secret_key: bytes
+    ttl: timedelta = timedelta(hours=24)
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    id: int
+    token: str
+    user_id: int
+    expires_at: datetime
+
+
+def hash_password(password: str, hasher: PasswordHasher = _hasher) -> str:
+    """An argon2id hash of ``password``."""
+    return hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """Whether ``password`` matches; false (not an error) for a malformed stored hash."""
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _derive(policy: TokenPolicy, token_id: int, nonce: str) -> str:
+    digest = hmac.new(policy.secret_key, f"{token_id}:{nonce}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def token_digest(token: str) -> str:
+    """What is stored and looked up: SHA-256 of the token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def principal_for(user: models.User) -> Principal:
+    return Principal(user_id=user.id, role=user.role, client_id=user.client_id)
+
+
+async def check_credentials(db: OperationDB, email: str, password: str) -> models.User:
+    """The active user with these credentials, or ``WrongCredentials``."""
+    user = await user_by_email(db, email)
+    if user is None:
+        verify_password(_DUMMY_HASH, password)  # same cost whether or not the user exists
+        raise WrongCredentials()
+    if not verify_password(user.password_hash, password) or not user.is_active:
+        raise WrongCredentials()
+    return user
+
+
+async def issue_token(
+    db: OperationDB, user: models.User, policy: TokenPolicy, now: datetime
+) -> IssuedToken:
+    """Reuse the user's unexpired token (same id, token, expiry) or create one.
+
+    Runs inside the caller's transaction. Expired tokens of the user are deleted when a new one
+    is made. A token whose stored digest no longer matches (secret key rotated) is not reused.
+    """
+    session = db.session
+    assert user.id is not None
+    current = (
+        await session.execute(
+            sa.select(models.AccessToken)
+            .where(models.AccessToken.user_id == user.id, models.AccessToken.expires_at > now)
+            .order_by(models.AccessToken.expires_at.desc())
+        )
+    ).scalars().all()
+    for row in current:
+        assert row.id is not None and row.token_hint is not None
+        token = _derive(policy, row.id, row.token_hint)
+        if hmac.compare_digest(token_digest(token), row.token_hash):
+            return IssuedToken(row.id, token, user.id, row.expires_at)
+    await session.execute(
+        sa.delete(models.AccessToken).where(
+            models.AccessToken.user_id == user.id, models.AccessToken.expires_at <= now
+        )
+    )
+    nonce = secrets.token_urlsafe(24)
+    row = models.AccessToken(
+        user_id=user.id,
+        token_hash=secrets.token_hex(32),  # placeholder until the id is known
+        token_hint=nonce,
+        created_at=now,
+        expires_at=now + policy.ttl,
+    )
+    session.add(row)
+    await session.flush()
+    assert row.id is not None
+    token = _derive(policy, row.id, nonce)
+    row.token_hash = token_digest(token)
+    await session.flush()
+    return IssuedToken(row.id, token, user.id, row.expires_at)
+
+
+async def login(
+    db: OperationDB, email: str, password: str, policy: TokenPolicy, now: datetime
+) -> tuple[models.User, IssuedToken]:
+    """Check the credentials and hand out the user's token, in one transaction."""
+    async with db.transaction():
+        user = await check_credentials(db, email, password)
+        issued = await issue_token(db, user, policy, now)
+    return user, issued
+
+
+async def authenticate(db: OperationDB, token: str | None, now: datetime) -> Principal:
+    """The principal behind a bearer token; anonymous for no token.
+
+    Raises ``InvalidToken`` for an unknown token and ``TokenExpired`` for an expired one.
+    """
+    if not token:
+        return ANONYMOUS
+    digest = token_digest(token)
+    found = await user_by_token_hash(db, digest, now)
+    if found is not None:
+        return principal_for(found[0])
+    expired = await db.scalar(
+        sa.select(models.AccessToken.id).where(models.AccessToken.token_hash == digest)
+    )
+    if expired is not None:
+        raise TokenExpired()
+    raise InvalidToken()

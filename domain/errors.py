@@ -1,0 +1,47 @@
+"""Transport-free errors raised by use cases; each API maps them to its own wire format."""
+
+from __future__ import annotations
+
+import enum
+
+
+class UserErrorCode(enum.StrEnum):
+    """Codes for rules a user can break; shared by GraphQL payloads and REST bodies."""
+
+    INVALID = "INVALID"
+    REQUIRED = "REQUIRED"
+    NOT_FOUND = "NOT_FOUND"
+    UNIQUE = "UNIQUE"
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    ITEM_NOT_OPEN = "ITEM_NOT_OPEN"
+    ITEM_CLOSED = "ITEM_CLOSED"
+    BELOW_MINIMUM = "BELOW_MINIMUM"
+    INVALID_AMOUNT = "INVALID_AMOUNT"
+    CLIENT_NOT_APPROVED = "CLIENT_NOT_APPROVED"
+    OWN_ITEM = "OWN_ITEM"
+
+
+class DomainError(Exception):
+    """Base of every error the domain raises on purpose."""
+
+
+class Unauthenticated(DomainError):
+    """No valid credentials."""
+
+
+class Forbidden(DomainError):
+    """Authenticated, but not allowed."""
+
+
+class NotFound(DomainError):
+    """The entity does not exist or the caller may not see it."""
+
+
+class RuleViolation(DomainError):
+    """A rule the user broke: reported in the payload's ``errors``, never as a GraphQL error."""
+
+    def __init__(self, code: UserErrorCode, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field

@@ -1,0 +1,131 @@
+"""The Item (lot) type."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry import relay
+
+from db import models
+from domain.bidding import rules
+from graph.bid.inputs import BID_ID_TYPES, BidFilter, BidOrder
+from graph.context import Info
+from graph.enums import ItemStatus
+from graph.filtering import list_query, page_args
+from graph.lists import nested
+from graph.node import ModelNode
+from graph.permissions import STAFF_ONLY, staff_only
+from graph.relay import After, Before, Connection, First, Last
+
+if TYPE_CHECKING:
+    from graph.bid.types import Bid
+    from graph.client.types import Client
+    from graph.sale.types import Sale
+
+
+@strawberry.type(description="A lot offered in a sale.")
+class Item(ModelNode):
+    __model__ = models.Item
+    __loader__ = "item_by_id"
+
+    id: relay.NodeID[int]
+    lot_number: int | None = strawberry.field(description="Lot number within the sale.")
+    lot_letter: str = strawberry.field(description="Suffix letter of the lot (\"A\"), or \"\".")
+    title: str = strawberry.field(description="Title line of the lot.")
+    description: str | None = strawberry.field(description="HTML description.")
+    published: bool = strawberry.field(description="Shown in the public catalogue.")
+    status: ItemStatus = strawberry.field(description="Where the lot stands.")
+    estimate_low: Decimal | None = strawberry.field(description="Low estimate.")
+    estimate_high: Decimal | None = strawberry.field(description="High estimate.")
+    starting_price: Decimal = strawberry.field(description="The lowest acceptable first bid.")
+    buy_now_price: Decimal | None = strawberry.field(
+        description="Price at which the lot can be bought outright while it has no bid."
+    )
+    current_bid: Decimal | None = strawberry.field(description="Current price; null before bids.")
+    bid_count: int = strawberry.field(description="Accepted bid rows, proxy bids included.")
+    closes_at: datetime | None = strawberry.field(
+        description="When bidding closes (moved later by soft close)."
+    )
+    closed_at: datetime | None = strawberry.field(description="When the lot was closed.")
+    hammer_price: Decimal | None = strawberry.field(description="Price the lot sold for.")
+    created_at: datetime = strawberry.field(description="Created.")
+    updated_at: datetime = strawberry.field(description="Last changed.")
+    reserve_price: Decimal | None = strawberry.field(
+        description="Confidential minimum price." + STAFF_ONLY, extensions=staff_only()
+    )
+    auctioneer_notes: str | None = strawberry.field(
+        description="Notes for the auctioneer." + STAFF_ONLY, extensions=staff_only()
+    )
+
+    @strawberry.field(description="Lot number and letter as printed (\"150A\").")
+    def lot(self, parent: strawberry.Parent[models.Item]) -> str | None:
+        if parent.lot_number is None:
+            return None
+        return f"{parent.lot_number}{parent.lot_letter}"
+
+    @strawberry.field(description="Whether the current price has reached the reserve.")
+    def reserve_met(self, parent: strawberry.Parent[models.Item]) -> bool:
+        return rules.reserve_met(parent.current_bid, parent.reserve_price)
+
+    @strawberry.field(description="The sale this lot belongs to.")
+    async def sale(
+        self, parent: strawberry.Parent[models.Item], info: Info
+    ) -> Annotated[Sale, strawberry.lazy("graph.sale.types")] | None:
+        return await info.context.loaders.sale_by_id.load(parent.sale_id)
+
+    @strawberry.field(description="When bidding opens: the lot's own time, else the sale's start.")
+    async def starts_at(self, parent: strawberry.Parent[models.Item], info: Info) -> datetime | None:
+        if parent.starts_at is not None:
+            return parent.starts_at
+        sale = await info.context.loaders.sale_by_id.load(parent.sale_id)
+        return sale.starts_at if sale is not None else None
+
+    @strawberry.field(
+        description="The lowest bid accepted now: the starting price, then current bid + increment."
+    )
+    async def next_minimum_bid(self, parent: strawberry.Parent[models.Item], info: Info) -> Decimal:
+        sale = await info.context.loaders.sale_by_id.load(parent.sale_id)
+        table = rules.increment_table(sale.increments if sale is not None else None)
+        return rules.next_minimum(parent.current_bid, parent.starting_price, table)
+
+    @strawberry.field(description="The leading bid, if any.")
+    async def highest_bid(
+        self, parent: strawberry.Parent[models.Item], info: Info
+    ) -> Annotated[Bid, strawberry.lazy("graph.bid.types")] | None:
+        if parent.leading_bid_id is None:
+            return None
+        return await info.context.loaders.bid_by_id.load(parent.leading_bid_id)
+
+    @strawberry.field(
+        description="The client who won the lot." + STAFF_ONLY, extensions=staff_only()
+    )
+    async def winner(
+        self, parent: strawberry.Parent[models.Item], info: Info
+    ) -> Annotated[Client, strawberry.lazy("graph.client.types")] | None:
+        if parent.winner_id is None:
+            return None
+        return await info.context.loaders.client_by_id.load(parent.winner_id)
+
+    @strawberry.field(description="Bid history of the lot, newest first by default.")
+    async def bids(
+        self,
+        parent: strawberry.Parent[models.Item],
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: BidFilter | None = None,
+        order_by: list[BidOrder] | None = None,
+    ) -> Connection[Annotated[Bid, strawberry.lazy("graph.bid.types")]]:
+        query = list_query(filter, order_by, None, BID_ID_TYPES)
+        args = page_args(first, after, last, before)
+        loaders = info.context.loaders
+        return await nested(
+            parent.id,
+            loaders.bids_by_item_id(query, args),
+            lambda: loaders.bid_count_by_item_id(query),
+        )

@@ -1,0 +1,116 @@
+"""The Sale type."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry import relay
+
+from db import models
+from db.queries.sale import sale_status
+from domain.bidding.rules import increment_table
+from graph.context import Info
+from graph.enums import SaleKind, SaleStatus
+from graph.filtering import list_query, page_args
+from graph.item.inputs import ITEM_ID_TYPES, ItemFilter, ItemOrder
+from graph.lists import nested
+from graph.node import ModelNode
+from graph.relay import After, Before, Connection, First, Last, Search
+from graph.scalars import Rate
+
+if TYPE_CHECKING:
+    from graph.item.types import Item
+
+
+@strawberry.type(description="One band of a sale's increment table.")
+class IncrementBand:
+    start: Decimal = strawberry.field(
+        name="from", description="From this price (inclusive) upwards…"
+    )
+    increment: Decimal = strawberry.field(description="…bids rise by at least this much.")
+
+
+@strawberry.type(description="An auction event: a timed online sale or a live sale.")
+class Sale(ModelNode):
+    __model__ = models.Sale
+    __loader__ = "sale_by_id"
+
+    id: relay.NodeID[int]
+    title: str = strawberry.field(description="Title of the sale.")
+    subtitle: str | None = strawberry.field(description="Subtitle.")
+    description: str | None = strawberry.field(description="HTML description.")
+    sale_number: str | None = strawberry.field(description="Reference number (SALE-2025-001).")
+    kind: SaleKind = strawberry.field(description="TIMED or LIVE.")
+    published: bool = strawberry.field(description="Shown in the public catalogue.")
+    starts_at: datetime | None = strawberry.field(description="When bidding opens.")
+    ends_at: datetime | None = strawberry.field(
+        description="When the (first) lot is scheduled to close."
+    )
+    closed_at: datetime | None = strawberry.field(description="When the last lot closed.")
+    currency: str = strawberry.field(description="ISO 4217 currency of every amount in the sale.")
+    buyers_premium_rate: Rate = strawberry.field(
+        description="Buyer's premium as a fraction of the hammer price (\"0.25\" = 25 %)."
+    )
+    tax_rate: Rate = strawberry.field(description="Tax rate applied to the premium (fraction).")
+    soft_close_seconds: int = strawberry.field(
+        description="A bid this close to a lot's closing time extends it by this much."
+    )
+    stagger_seconds: int = strawberry.field(
+        description="Timed sales: lot n closes this many seconds after lot n-1."
+    )
+    lots_locked: bool = strawberry.field(description="Lot numbers can no longer change.")
+    created_at: datetime = strawberry.field(description="Created.")
+    updated_at: datetime = strawberry.field(description="Last changed.")
+
+    @strawberry.field(description="DRAFT, UPCOMING, PUBLISHED (running) or CLOSED.")
+    def status(self, parent: strawberry.Parent[models.Sale]) -> SaleStatus:
+        return sale_status(parent, datetime.now(UTC))
+
+    @strawberry.field(description="The increment table bids follow (the default if none is set).")
+    def increments(self, parent: strawberry.Parent[models.Sale]) -> list[IncrementBand]:
+        return [
+            IncrementBand(start=band.start, increment=band.increment)
+            for band in increment_table(parent.increments)
+        ]
+
+    @strawberry.field(description="The sale's lots.")
+    async def items(
+        self,
+        parent: strawberry.Parent[models.Sale],
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: ItemFilter | None = None,
+        order_by: list[ItemOrder] | None = None,
+        search: Search = None,
+    ) -> Connection[Annotated[Item, strawberry.lazy("graph.item.types")]]:
+        query = list_query(filter, order_by, search, ITEM_ID_TYPES)
+        args = page_args(first, after, last, before)
+        loaders = info.context.loaders
+        return await nested(
+            parent.id,
+            loaders.items_by_sale_id(query, args),
+            lambda: loaders.item_count_by_sale_id(query),
+        )
+
+    @strawberry.field(description="Number of lots (that the caller can see).")
+    async def item_count(self, parent: strawberry.Parent[models.Sale], info: Info) -> int:
+        count, _, _ = await info.context.loaders.item_stats_by_sale_id.load(parent.id)
+        return count
+
+    @strawberry.field(description="Sum of the lots' low estimates.")
+    async def total_estimates(self, parent: strawberry.Parent[models.Sale], info: Info) -> Decimal:
+        _, estimates, _ = await info.context.loaders.item_stats_by_sale_id.load(parent.id)
+        return estimates
+
+    @strawberry.field(description="Sum of the hammer prices of sold lots.")
+    async def total_hammer_price(
+        self, parent: strawberry.Parent[models.Sale], info: Info
+    ) -> Decimal:
+        _, _, hammer = await info.context.loaders.item_stats_by_sale_id.load(parent.id)
+        return hammer

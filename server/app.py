@@ -1,0 +1,86 @@
+"""create_app(): the FastAPI application with the GraphQL router and its lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import ORJSONResponse
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from db.engine import create_engine, create_sessionmaker
+from domain.auth import TokenPolicy
+from graph.router import GraphQLAuthError, GraphState, create_graphql_router
+from graph.schema import schema
+from server.settings import Settings
+
+
+def token_policy(settings: Settings) -> TokenPolicy:
+    from datetime import timedelta
+
+    return TokenPolicy(
+        secret_key=settings.secret_key.get_secret_value().encode(),
+        ttl=timedelta(hours=settings.token_ttl_hours),
+    )
+
+
+def create_app(
+    settings: Settings, *, database_url: str, engine: AsyncEngine | None = None,
+    sessionmaker: Any = None,
+) -> FastAPI:
+    """The application. Tests pass their own ``sessionmaker`` bound to a test transaction."""
+    own_engine = engine is None and sessionmaker is None
+    engine = engine or (
+        create_engine(
+            database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+        )
+        if sessionmaker is None
+        else None
+    )
+    sessionmaker = sessionmaker or create_sessionmaker(engine)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if own_engine and engine is not None:
+            await engine.dispose()
+
+    app = FastAPI(
+        title="Gavel",
+        version="0.1.0",
+        lifespan=lifespan,
+        default_response_class=ORJSONResponse,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.graph = GraphState(sessionmaker=sessionmaker, token_policy=token_policy(settings))
+    app.include_router(
+        create_graphql_router(schema, graphiql=settings.graphiql),
+        prefix="/graphql",
+    )
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=True,
+            allow_methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+            allow_headers=["*"],
+        )
+
+    @app.exception_handler(GraphQLAuthError)
+    async def _auth_error(request: Request, exc: GraphQLAuthError) -> ORJSONResponse:
+        return ORJSONResponse(
+            {"errors": [{"message": str(exc), "extensions": {"code": "UNAUTHENTICATED"}}]},
+            status_code=401,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,133 @@
+"""The `gavel` command line: serve, migrate, demo data, users, schema export."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from typing import Annotated
+
+import typer
+
+from server.settings import Settings
+
+app = typer.Typer(
+    help="Gavel auction-house server.", no_args_is_help=True, pretty_exceptions_enable=False
+)
+log = logging.getLogger("gavel")
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code=1)
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except Exception as exc:  # pydantic's ValidationError: a bad environment variable
+        raise _fail(f"invalid settings: {exc}") from exc
+
+
+def _database(settings: Settings) -> object:
+    from server.database import resolve_database
+
+    try:
+        handle = resolve_database(settings)
+    except Exception as exc:
+        raise _fail(f"cannot start or reach PostgreSQL: {exc}") from exc
+    return handle
+
+
+def _migrate(url: str) -> None:
+    from server.database import migrate
+
+    typer.echo("Applying migrations…", err=True)
+    try:
+        asyncio.run(migrate(url))
+    except OSError as exc:
+        raise _fail(f"cannot connect to PostgreSQL: {exc}") from exc
+    except Exception as exc:
+        raise _fail(f"migration failed: {exc}") from exc
+    typer.echo("Database schema is up to date.", err=True)
+
+
+@app.command()
+def migrate() -> None:
+    """Apply all pending database migrations."""
+    settings = _settings()
+    handle = _database(settings)
+    _migrate(handle.url)  # type: ignore[attr-defined]
+
+
+@app.command("export-schema")
+def export_schema() -> None:
+    """Print the GraphQL SDL (what schema.graphql must equal)."""
+    from graph.schema import schema
+
+    sys.stdout.write(schema.as_str() + "\n")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind (GAVEL_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (GAVEL_PORT).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (GAVEL_WORKERS).")] = None,
+    demo: Annotated[bool, typer.Option(help="Load the demo data set into an empty database.")] = (
+        False
+    ),
+) -> None:
+    """Run the HTTP/WebSocket server (migrating the database first)."""
+    import uvicorn
+
+    settings = _settings()
+    handle = _database(settings)
+    url: str = handle.url  # type: ignore[attr-defined]
+    _migrate(url)
+    if demo:
+        from server.demo import ensure_demo_data
+
+        try:
+            asyncio.run(ensure_demo_data(url, echo=lambda line: typer.echo(line, err=True)))
+        except Exception as exc:
+            raise _fail(f"loading demo data failed: {exc}") from exc
+    bind_host = host or settings.host
+    bind_port = port or settings.port
+    typer.echo(f"Gavel GraphQL API on http://{bind_host}:{bind_port}/graphql", err=True)
+    uvicorn.run(
+        "server.main:app_factory",
+        factory=True,
+        host=bind_host,
+        port=bind_port,
+        workers=workers or settings.workers,
+        log_level=settings.log_level,
+    )
+
+
+@app.command("create-user")
+def create_user(
+    email: Annotated[str, typer.Option(help="Login e-mail.")],
+    password: Annotated[str, typer.Option(help="Password (at least 8 characters).")],
+    role: Annotated[str, typer.Option(help="ADMIN, STAFF or BIDDER.")] = "BIDDER",
+    client_id: Annotated[
+        int | None, typer.Option(help="Client record a BIDDER acts for.")
+    ] = None,
+) -> None:
+    """Create a user who can log in."""
+    from server.users import create_user_command
+
+    settings = _settings()
+    handle = _database(settings)
+    try:
+        user_id = asyncio.run(
+            create_user_command(handle.url, email, password, role, client_id)  # type: ignore[attr-defined]
+        )
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+    except OSError as exc:
+        raise _fail(f"cannot connect to PostgreSQL: {exc}") from exc
+    typer.echo(f"Created user {user_id} ({email}, {role.upper()}).")
+
+
+def main() -> None:  # pragma: no cover
+    app()

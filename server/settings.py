@@ -1,0 +1,39 @@
+"""Gavel's settings, read once from the environment (``GAVEL_*`` and ``DATABASE_URL``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+
+class Settings(BaseSettings):
+    """Everything the server, the worker and the CLI can be told from the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="GAVEL_", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DATABASE_URL", "GAVEL_DATABASE_URL"),
+        description="External PostgreSQL; unset means the embedded server in data_dir.",
+    )
+    data_dir: Path = Field(default=Path(".gavel"), description="Embedded PostgreSQL and files.")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    token_ttl_hours: int = 24
+    db_pool_size: int = 10
+    db_max_overflow: int = 20
+    graphiql: bool = True
+    secret_key: SecretStr = SecretStr("dev-secret-change-me")
+    log_level: str = "info"
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
