@@ -22,7 +22,7 @@ def _connect_kwargs(url: URL, database: str) -> dict[str, object]:
 async def create_database(url: str, name: str) -> str:
     """Create database ``name`` on the server of ``url``; return the URL pointing at it."""
     parsed = async_url(url)
-    conn = await asyncpg.connect(**_connect_kwargs(parsed, "postgres"))  # type: ignore[arg-type]
+    conn = await asyncpg.connect(**_connect_kwargs(parsed, "postgres"))
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await conn.execute(f'CREATE DATABASE "{name}"')
@@ -34,7 +34,7 @@ async def create_database(url: str, name: str) -> str:
 async def drop_database(url: str, name: str) -> None:
     """Drop database ``name`` (terminating its connections)."""
     parsed = async_url(url)
-    conn = await asyncpg.connect(**_connect_kwargs(parsed, "postgres"))  # type: ignore[arg-type]
+    conn = await asyncpg.connect(**_connect_kwargs(parsed, "postgres"))
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -26,12 +27,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def money_column(*, nullable: bool = True, index: bool = False) -> object:
-    """A NUMERIC(12,2) column; money is never a float."""
-    return Field(default=None, sa_column=sa.Column(MONEY, nullable=nullable, index=index))
-
-
-def created_at_field() -> object:
+def created_at_field() -> Any:
     return Field(
         default_factory=utcnow,
         sa_column=sa.Column(
@@ -40,7 +36,7 @@ def created_at_field() -> object:
     )
 
 
-def updated_at_field() -> object:
+def updated_at_field() -> Any:
     return Field(
         default_factory=utcnow,
         sa_column=sa.Column(

@@ -6,7 +6,12 @@ from decimal import Decimal
 from typing import Any
 
 import orjson
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from db.url import async_url
 

@@ -110,14 +110,19 @@ async def issue_token(
     session = db.session
     assert user.id is not None
     current = (
-        await session.execute(
-            sa.select(models.AccessToken)
-            .where(models.AccessToken.user_id == user.id, models.AccessToken.expires_at > now)
-            .order_by(models.AccessToken.expires_at.desc())
+        (
+            await session.execute(
+                sa.select(models.AccessToken)
+                .where(models.AccessToken.user_id == user.id, models.AccessToken.expires_at > now)
+                .order_by(models.AccessToken.expires_at.desc())
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     for row in current:
-        assert row.id is not None and row.token_hint is not None
+        assert row.id is not None
+        assert row.token_hint is not None
         token = _derive(policy, row.id, row.token_hint)
         if hmac.compare_digest(token_digest(token), row.token_hash):
             return IssuedToken(row.id, token, user.id, row.expires_at)
@@ -156,7 +161,8 @@ async def login(
 async def authenticate(db: OperationDB, token: str | None, now: datetime) -> Principal:
     """The principal behind a bearer token; anonymous for no token.
 
-    Raises ``InvalidToken`` for an unknown token and ``TokenExpired`` for an expired one.
+    Raises ``TokenExpired`` for an expired token and ``InvalidToken`` for any other unusable
+    one (unknown, or its user deactivated).
     """
     if not token:
         return ANONYMOUS
@@ -165,7 +171,9 @@ async def authenticate(db: OperationDB, token: str | None, now: datetime) -> Pri
     if found is not None:
         return principal_for(found[0])
     expired = await db.scalar(
-        sa.select(models.AccessToken.id).where(models.AccessToken.token_hash == digest)
+        sa.select(models.AccessToken.id).where(
+            models.AccessToken.token_hash == digest, models.AccessToken.expires_at <= now
+        )
     )
     if expired is not None:
         raise TokenExpired()

@@ -15,6 +15,7 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 from strawberry import relay
+from strawberry.utils.str_converters import to_camel_case
 
 from db.queries.listing import Condition, ListError, ListQuery, PageArgs, Sort
 from graph.errors import BadUserInputError
@@ -84,8 +85,9 @@ def decode_id(value: str | relay.GlobalID, type_name: str, field: str = "id") ->
             raise ValueError
         return int(gid.node_id)
     except ValueError:
+        article = "an" if type_name[:1].upper() in "AEIOU" else "a"
         raise BadUserInputError(
-            f"`{field}` must be the ID of a {type_name}", field=field
+            f"`{field}` must be the ID of {article} {type_name}", field=field
         ) from None
 
 
@@ -130,7 +132,8 @@ def list_query(
             if value is None:
                 continue
             id_type = (id_types or {}).get(f.name)
-            conditions.append((f.name, _condition(value, id_type, f.name)))
+            # Errors name the field as the client wrote it (`saleId`, not `sale_id`).
+            conditions.append((f.name, _condition(value, id_type, to_camel_case(f.name))))
     sorts = tuple(
         Sort(field=o.field.value, descending=o.direction is OrderDirection.DESC)
         for o in order_by or ()

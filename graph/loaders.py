@@ -16,13 +16,28 @@ from typing import Any
 from sqlalchemy.sql import Select
 
 from db import models
+from db.queries import activity as activity_queries
+from db.queries import address as address_queries
 from db.queries import bid as bid_queries
+from db.queries import category as category_queries
 from db.queries import client as client_queries
+from db.queries import consignment as consignment_queries
+from db.queries import file as file_queries
 from db.queries import item as item_queries
+from db.queries import note as note_queries
+from db.queries import order as order_queries
 from db.queries import sale as sale_queries
+from db.queries import transaction as transaction_queries
+from db.queries import user as user_queries
 from db.queries.batch import counts_by_parent, pages_by_parent
 from db.queries.listing import ListQuery, ListSpec, Page, PageArgs
-from db.queries.visibility import readable_bids, readable_items
+from db.queries.visibility import (
+    readable_bids,
+    readable_consignments,
+    readable_items,
+    readable_orders,
+    readable_transactions,
+)
 from db.session import OperationDB
 from domain.principal import Principal
 from graph.dataloaders import BatchLoader
@@ -67,7 +82,11 @@ class Loaders:
         return self._keyed[key]
 
     def _count_by_parent(
-        self, name: str, statement: Select[Any], parent_column: Any, spec: ListSpec,
+        self,
+        name: str,
+        statement: Select[Any],
+        parent_column: Any,
+        spec: ListSpec,
         query: ListQuery,
     ) -> CountLoader:
         key = (name + ":count", query)
@@ -100,6 +119,27 @@ class Loaders:
         return self._by_id(client_queries.clients_by_ids)
 
     @cached_property
+    def user_by_id(self) -> BatchLoader[int, models.User | None]:
+        return self._by_id(user_queries.users_by_ids)
+
+    @cached_property
+    def order_by_id(self) -> BatchLoader[int, models.Order | None]:
+        return self._by_id(order_queries.orders_by_ids)
+
+    @cached_property
+    def order_line_by_id(self) -> BatchLoader[int, models.OrderLine | None]:
+        return self._by_id(order_queries.order_lines_by_ids)
+
+    @cached_property
+    def transaction_by_id(self) -> BatchLoader[int, models.Transaction | None]:
+        return self._by_id(transaction_queries.transactions_by_ids)
+
+    @cached_property
+    def order_lines_by_order_id(self) -> BatchLoader[int, list[models.OrderLine]]:
+        """Every line of each order, by position (orders are short; no pagination)."""
+        return self._by_id(order_queries.order_lines_by_order_ids)
+
+    @cached_property
     def paddle_by_client_id(self) -> BatchLoader[int, str | None]:
         """Paddle (bidder) numbers are public even where the client is not."""
         return BatchLoader(partial(client_queries.paddles_by_client_ids, self.db))
@@ -110,40 +150,283 @@ class Loaders:
     def item_stats_by_sale_id(self) -> BatchLoader[int, tuple[int, Decimal, Decimal]]:
         return self._by_id(sale_queries.item_stats_by_sale_ids)
 
+    @cached_property
+    def balance_by_client_id(self) -> BatchLoader[int, Decimal]:
+        """What each client owes the house (positive) or is owed (negative)."""
+        return self._by_id(order_queries.balances_by_client_ids)
+
     # -- lists by parent -------------------------------------------------------------------
 
     def items_by_sale_id(self, query: ListQuery, args: PageArgs) -> PageLoader:
         return self._page_by_parent(
-            "items_by_sale_id", readable_items(self.principal), models.Item.sale_id,
-            item_queries.ITEM_LIST, query, args,
+            "items_by_sale_id",
+            readable_items(self.principal),
+            models.Item.sale_id,
+            item_queries.ITEM_LIST,
+            query,
+            args,
         )
 
     def item_count_by_sale_id(self, query: ListQuery) -> CountLoader:
         return self._count_by_parent(
-            "items_by_sale_id", readable_items(self.principal), models.Item.sale_id,
-            item_queries.ITEM_LIST, query,
+            "items_by_sale_id",
+            readable_items(self.principal),
+            models.Item.sale_id,
+            item_queries.ITEM_LIST,
+            query,
         )
 
     def bids_by_item_id(self, query: ListQuery, args: PageArgs) -> PageLoader:
         return self._page_by_parent(
-            "bids_by_item_id", readable_bids(self.principal), models.Bid.item_id,
-            bid_queries.BID_LIST, query, args,
+            "bids_by_item_id",
+            readable_bids(self.principal),
+            models.Bid.item_id,
+            bid_queries.BID_LIST,
+            query,
+            args,
         )
 
     def bid_count_by_item_id(self, query: ListQuery) -> CountLoader:
         return self._count_by_parent(
-            "bids_by_item_id", readable_bids(self.principal), models.Bid.item_id,
-            bid_queries.BID_LIST, query,
+            "bids_by_item_id",
+            readable_bids(self.principal),
+            models.Bid.item_id,
+            bid_queries.BID_LIST,
+            query,
         )
 
     def bids_by_client_id(self, query: ListQuery, args: PageArgs) -> PageLoader:
         return self._page_by_parent(
-            "bids_by_client_id", readable_bids(self.principal), models.Bid.client_id,
-            bid_queries.BID_LIST, query, args,
+            "bids_by_client_id",
+            readable_bids(self.principal),
+            models.Bid.client_id,
+            bid_queries.BID_LIST,
+            query,
+            args,
         )
 
     def bid_count_by_client_id(self, query: ListQuery) -> CountLoader:
         return self._count_by_parent(
-            "bids_by_client_id", readable_bids(self.principal), models.Bid.client_id,
-            bid_queries.BID_LIST, query,
+            "bids_by_client_id",
+            readable_bids(self.principal),
+            models.Bid.client_id,
+            bid_queries.BID_LIST,
+            query,
+        )
+
+    def orders_by_client_id(self, query: ListQuery, args: PageArgs) -> PageLoader:
+        return self._page_by_parent(
+            "orders_by_client_id",
+            readable_orders(self.principal),
+            models.Order.client_id,
+            order_queries.ORDER_LIST,
+            query,
+            args,
+        )
+
+    def order_count_by_client_id(self, query: ListQuery) -> CountLoader:
+        return self._count_by_parent(
+            "orders_by_client_id",
+            readable_orders(self.principal),
+            models.Order.client_id,
+            order_queries.ORDER_LIST,
+            query,
+        )
+
+    def orders_by_sale_id(self, query: ListQuery, args: PageArgs) -> PageLoader:
+        return self._page_by_parent(
+            "orders_by_sale_id",
+            readable_orders(self.principal),
+            models.Order.sale_id,
+            order_queries.ORDER_LIST,
+            query,
+            args,
+        )
+
+    def order_count_by_sale_id(self, query: ListQuery) -> CountLoader:
+        return self._count_by_parent(
+            "orders_by_sale_id",
+            readable_orders(self.principal),
+            models.Order.sale_id,
+            order_queries.ORDER_LIST,
+            query,
+        )
+
+    def transactions_by_order_id(self, query: ListQuery, args: PageArgs) -> PageLoader:
+        return self._page_by_parent(
+            "transactions_by_order_id",
+            readable_transactions(self.principal),
+            models.Transaction.order_id,
+            transaction_queries.TRANSACTION_LIST,
+            query,
+            args,
+        )
+
+    def transaction_count_by_order_id(self, query: ListQuery) -> CountLoader:
+        return self._count_by_parent(
+            "transactions_by_order_id",
+            readable_transactions(self.principal),
+            models.Transaction.order_id,
+            transaction_queries.TRANSACTION_LIST,
+            query,
+        )
+
+    def transactions_by_client_id(self, query: ListQuery, args: PageArgs) -> PageLoader:
+        return self._page_by_parent(
+            "transactions_by_client_id",
+            readable_transactions(self.principal),
+            models.Transaction.client_id,
+            transaction_queries.TRANSACTION_LIST,
+            query,
+            args,
+        )
+
+    def transaction_count_by_client_id(self, query: ListQuery) -> CountLoader:
+        return self._count_by_parent(
+            "transactions_by_client_id",
+            readable_transactions(self.principal),
+            models.Transaction.client_id,
+            transaction_queries.TRANSACTION_LIST,
+            query,
+        )
+
+    # -- consignments, addresses, notes, files, categories, activities ---------------------
+
+    @cached_property
+    def consignment_by_id(self) -> BatchLoader[int, models.Consignment | None]:
+        return self._by_id(consignment_queries.consignments_by_ids)
+
+    @cached_property
+    def address_by_id(self) -> BatchLoader[int, models.Address | None]:
+        return self._by_id(address_queries.addresses_by_ids)
+
+    @cached_property
+    def note_by_id(self) -> BatchLoader[int, models.Note | None]:
+        return self._by_id(note_queries.notes_by_ids)
+
+    @cached_property
+    def file_by_id(self) -> BatchLoader[int, models.File | None]:
+        return self._by_id(file_queries.files_by_ids)
+
+    @cached_property
+    def category_by_id(self) -> BatchLoader[int, models.Category | None]:
+        return self._by_id(category_queries.categories_by_ids)
+
+    @cached_property
+    def activity_by_id(self) -> BatchLoader[int, models.Activity | None]:
+        return self._by_id(activity_queries.activities_by_ids)
+
+    @cached_property
+    def addresses_by_client_id(self) -> BatchLoader[int, list[models.Address]]:
+        """Every address of each client, the default first (clients have few; no pages)."""
+        return self._by_id(address_queries.addresses_by_client_ids)
+
+    @cached_property
+    def images_by_item_id(self) -> BatchLoader[int, list[models.File]]:
+        """Each item's image files in display order."""
+        return self._by_id(file_queries.images_by_item_ids)
+
+    def consignments_by_consignor_id(self, query: ListQuery, args: PageArgs) -> PageLoader:
+        return self._page_by_parent(
+            "consignments_by_consignor_id",
+            readable_consignments(self.principal),
+            models.Consignment.consignor_id,
+            consignment_queries.CONSIGNMENT_LIST,
+            query,
+            args,
+        )
+
+    def consignment_count_by_consignor_id(self, query: ListQuery) -> CountLoader:
+        return self._count_by_parent(
+            "consignments_by_consignor_id",
+            readable_consignments(self.principal),
+            models.Consignment.consignor_id,
+            consignment_queries.CONSIGNMENT_LIST,
+            query,
+        )
+
+    def consignments_by_sale_id(self, query: ListQuery, args: PageArgs) -> PageLoader:
+        return self._page_by_parent(
+            "consignments_by_sale_id",
+            readable_consignments(self.principal),
+            models.Consignment.sale_id,
+            consignment_queries.CONSIGNMENT_LIST,
+            query,
+            args,
+        )
+
+    def consignment_count_by_sale_id(self, query: ListQuery) -> CountLoader:
+        return self._count_by_parent(
+            "consignments_by_sale_id",
+            readable_consignments(self.principal),
+            models.Consignment.sale_id,
+            consignment_queries.CONSIGNMENT_LIST,
+            query,
+        )
+
+    def items_by_consignment_id(self, query: ListQuery, args: PageArgs) -> PageLoader:
+        return self._page_by_parent(
+            "items_by_consignment_id",
+            readable_items(self.principal),
+            models.Item.consignment_id,
+            item_queries.ITEM_LIST,
+            query,
+            args,
+        )
+
+    def item_count_by_consignment_id(self, query: ListQuery) -> CountLoader:
+        return self._count_by_parent(
+            "items_by_consignment_id",
+            readable_items(self.principal),
+            models.Item.consignment_id,
+            item_queries.ITEM_LIST,
+            query,
+        )
+
+    def notes_by_entity_id(
+        self, entity_type: models.EntityType, query: ListQuery, args: PageArgs
+    ) -> PageLoader:
+        """Notes on entities of one type, paged per entity id."""
+        return self._page_by_parent(
+            f"notes_by_{entity_type.value}_id",
+            note_queries.readable_notes_on(self.principal, entity_type),
+            models.Note.entity_id,
+            note_queries.NOTE_LIST,
+            query,
+            args,
+        )
+
+    def note_count_by_entity_id(
+        self, entity_type: models.EntityType, query: ListQuery
+    ) -> CountLoader:
+        return self._count_by_parent(
+            f"notes_by_{entity_type.value}_id",
+            note_queries.readable_notes_on(self.principal, entity_type),
+            models.Note.entity_id,
+            note_queries.NOTE_LIST,
+            query,
+        )
+
+    def activities_by_entity_id(
+        self, entity_type: models.EntityType, query: ListQuery, args: PageArgs
+    ) -> PageLoader:
+        """Audit-log rows of entities of one type, paged per entity id."""
+        return self._page_by_parent(
+            f"activities_by_{entity_type.value}_id",
+            activity_queries.readable_activities_on(self.principal, entity_type),
+            models.Activity.entity_id,
+            activity_queries.ACTIVITY_LIST,
+            query,
+            args,
+        )
+
+    def activity_count_by_entity_id(
+        self, entity_type: models.EntityType, query: ListQuery
+    ) -> CountLoader:
+        return self._count_by_parent(
+            f"activities_by_{entity_type.value}_id",
+            activity_queries.readable_activities_on(self.principal, entity_type),
+            models.Activity.entity_id,
+            activity_queries.ACTIVITY_LIST,
+            query,
         )

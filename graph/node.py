@@ -30,7 +30,7 @@ class ModelNode(relay.Node):
         return isinstance(obj, cls.__model__)
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
+    async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
         try:

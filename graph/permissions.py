@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from strawberry.extensions.field_extension import FieldExtension
 from strawberry.permission import BasePermission, PermissionExtension
 
 from graph.context import Info
@@ -36,11 +37,11 @@ class StaffOnlyField(BasePermission):
         return info.context.principal.is_staff
 
 
-STAFF = [IsAuthenticated(), IsStaff()]
+STAFF: list[type[BasePermission]] = [IsAuthenticated, IsStaff]
 """`permission_classes` for staff operations (declared once, reused by every field)."""
 
 
-def staff_only() -> list[PermissionExtension]:
+def staff_only() -> list[FieldExtension]:
     """Extensions for a nullable staff-only field (`extensions=staff_only()`)."""
     return [PermissionExtension(permissions=[StaffOnlyField()], fail_silently=True)]
 
@@ -58,6 +59,6 @@ class StaffOrOwner(BasePermission):
         return principal.is_staff or principal.owns_client(getattr(source, "client_id", None))
 
 
-def staff_or_owner() -> list[PermissionExtension]:
+def staff_or_owner() -> list[FieldExtension]:
     """Extensions for a nullable field only staff and the owning client may read."""
     return [PermissionExtension(permissions=[StaffOrOwner()], fail_silently=True)]

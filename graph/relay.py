@@ -53,15 +53,11 @@ First = Annotated[
     int | None,
     strawberry.argument(description="Return the first n nodes (default 25, at most 100)."),
 ]
-After = Annotated[
-    str | None, strawberry.argument(description="Return nodes after this cursor.")
-]
+After = Annotated[str | None, strawberry.argument(description="Return nodes after this cursor.")]
 Last = Annotated[
     int | None, strawberry.argument(description="Return the last n nodes (at most 100).")
 ]
-Before = Annotated[
-    str | None, strawberry.argument(description="Return nodes before this cursor.")
-]
+Before = Annotated[str | None, strawberry.argument(description="Return nodes before this cursor.")]
 Search = Annotated[
     str | None,
     strawberry.argument(description="Words that must all appear in the searchable text fields."),

@@ -8,11 +8,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from fastapi import Request, WebSocket
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from fastapi import Request, Response, WebSocket
+from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry import Schema
 from strawberry.fastapi import GraphQLRouter
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.parse_content_type import parse_content_type
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
+from strawberry.types import ExecutionResult
+from strawberry.types.execution import PreExecutionError
 
 from db.session import OperationDB
 from domain.auth import TokenPolicy, authenticate
@@ -67,22 +74,165 @@ async def get_context(
             principal=principal,
             loaders=Loaders(db, principal),
             sessionmaker=state.sessionmaker,
+            token_policy=state.token_policy,
         )
     finally:
         await db.close()
 
 
-class GavelGraphQLRouter(GraphQLRouter[Context, None]):
-    """Strawberry's router with orjson encoding."""
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+APPLICATION_JSON = "application/json"
+# On a tie (e.g. ``*/*``) the legacy type wins: its status codes are what old clients expect.
+_RESPONSE_TYPES = (APPLICATION_JSON, GRAPHQL_RESPONSE_JSON)
 
-    def encode_json(self, data: object) -> bytes:  # type: ignore[override]
+
+def _quality(params: dict[str, str]) -> float:
+    try:
+        return max(0.0, min(1.0, float(params.get("q", "1"))))
+    except ValueError:
+        return 0.0
+
+
+def negotiate_media_type(accept: str | None) -> str | None:
+    """The response media type an ``Accept`` header asks for; None when it accepts neither.
+
+    Follows RFC 9110 §12.5.1: each supported type takes the quality of the most specific range
+    that matches it; the best quality wins, then the range listed first. No ``Accept`` header
+    means ``application/json`` (GraphQL-over-HTTP's legacy default, which GraphiQL and existing
+    clients rely on).
+    """
+    if accept is None or not accept.strip():
+        return APPLICATION_JSON
+    ranges = [parse_content_type(part) for part in accept.split(",") if part.strip()]
+    best: tuple[float, int] | None = None
+    chosen: str | None = None
+    for media_type in _RESPONSE_TYPES:
+        kind = media_type.split("/")[0]
+        matches = [
+            (specificity, -position, _quality(params))
+            for position, (media_range, params) in enumerate(ranges)
+            for specificity, pattern in ((2, media_type), (1, f"{kind}/*"), (0, "*/*"))
+            if media_range.lower() == pattern
+        ]
+        if not matches:
+            continue
+        _, position, quality = max(matches)  # the most specific range decides the quality
+        if quality > 0 and (best is None or (quality, position) > best):
+            best, chosen = (quality, position), media_type
+    return chosen
+
+
+def is_request_error(result: ExecutionResult) -> bool:
+    """Whether ``result`` is a GraphQL request error (parse, validation, variables, operation).
+
+    Those stop the operation before execution, so no error has a ``path``; a field error always
+    has one, even when it nulls the whole ``data``.
+    """
+    return result.data is None and all(error.path is None for error in result.errors or ())
+
+
+class GavelGraphQLRouter(GraphQLRouter[Context, None]):
+    """Strawberry's router with orjson encoding and GraphQL-over-HTTP media type negotiation.
+
+    ``Accept: application/graphql-response+json`` gets that media type and its status codes:
+    400 for request errors (no ``data``), 200 once execution produced ``data``. Otherwise (no
+    ``Accept``, ``application/json``, ``*/*``) the response is ``application/json`` with 200 for
+    every well-formed request. An ``Accept`` allowing neither is 406, a POST body that is not
+    JSON 415, a mutation over GET 405.
+    """
+
+    def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    async def get_sub_response(self, request: Request) -> Response:
+        # The sub-response is per request: it carries the negotiated type to create_response.
+        sub_response = await super().get_sub_response(request)
+        sub_response.media_type = negotiate_media_type(request.headers.get("accept"))
+        return sub_response
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        # Runs after the GraphiQL check, so a browser asking for text/html still gets the IDE.
+        if negotiate_media_type(request.headers.get("accept")) is None:
+            raise HTTPException(
+                406, f"Accept {GRAPHQL_RESPONSE_JSON} or {APPLICATION_JSON} in the response."
+            )
+        if request.method == "POST":
+            content_type, _ = parse_content_type(request.content_type or "")
+            uploads = self.multipart_uploads_enabled and content_type == "multipart/form-data"
+            if content_type.lower() != APPLICATION_JSON and not uploads:
+                raise HTTPException(415, f"Send the request body as {APPLICATION_JSON}.")
+        return await super().parse_http_body(request)
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        try:
+            return await super().execute_single(
+                request=request,
+                request_adapter=request_adapter,
+                sub_response=sub_response,
+                context=context,
+                root_value=root_value,
+                request_data=request_data,
+            )
+        except HTTPException as exc:
+            cause = exc.__cause__
+            if isinstance(cause, InvalidOperationTypeError) and request_adapter.method == "GET":
+                raise HTTPException(405, exc.reason) from cause
+            if isinstance(cause, CannotGetOperationTypeError):
+                # A well-formed request naming no (or an unknown) operation: a request error.
+                error = GraphQLError(cause.as_http_error_reason())
+                return PreExecutionError(data=None, errors=[error])
+            raise
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        response = await super().process_result(request, result)
+        if is_request_error(result):
+            # GraphQL spec §7.1.2: a request error's response has no `data` entry at all.
+            response.pop("data", None)
+        return response
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        media_type = sub_response.media_type or APPLICATION_JSON
+        status = sub_response.status_code or 200
+        if (
+            media_type == GRAPHQL_RESPONSE_JSON
+            and status < 400
+            and isinstance(response_data, dict)
+            and "data" not in response_data
+        ):
+            status = 400
+        response = Response(
+            self.encode_json(response_data),
+            status_code=status,
+            media_type=(
+                f"{media_type}; charset=utf-8"
+                if media_type == GRAPHQL_RESPONSE_JSON
+                else media_type
+            ),
+        )
+        response.headers.raw.extend(sub_response.headers.raw)
+        return response
 
 
 def create_graphql_router(schema: Schema, *, graphiql: bool = True) -> GavelGraphQLRouter:
     return GavelGraphQLRouter(
         schema,
-        context_getter=get_context,
+        context_getter=get_context,  # type: ignore[arg-type]  # a FastAPI yield dependency
         graphql_ide="graphiql" if graphiql else None,
         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL],
     )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 import typing
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 import strawberry
+from strawberry.types.scalar import ScalarDefinition
 
 from graph.errors import BadUserInputError
 
@@ -21,7 +22,7 @@ def serialize_money(value: Decimal) -> str:
 def parse_money(value: Any) -> Decimal:
     """Accept ``"1250.50"`` or a JSON number; reject anything with more than two decimals."""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise BadUserInputError("Decimal must be a string such as \"1250.00\"")
+        raise BadUserInputError('Decimal must be a string such as "1250.00"')
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation as exc:
@@ -33,8 +34,7 @@ def parse_money(value: Any) -> Decimal:
     return amount.quantize(CENT)
 
 
-MoneyDecimal = strawberry.scalar(
-    Decimal,
+MONEY = strawberry.scalar(
     name="Decimal",
     description=(
         "An exact decimal amount in the sale's currency, serialized as a string with two "
@@ -52,16 +52,21 @@ def parse_rate(value: Any) -> Decimal:
     except InvalidOperation as exc:
         raise BadUserInputError(f"{value!r} is not a decimal fraction") from exc
     if not rate.is_finite() or not Decimal(0) <= rate <= Decimal(1):
-        raise BadUserInputError("a rate is a fraction between 0 and 1, such as \"0.25\"")
+        raise BadUserInputError('a rate is a fraction between 0 and 1, such as "0.25"')
     if rate != rate.quantize(Decimal("0.0001")):
         raise BadUserInputError(f"{value!r} has more than four decimals")
     return rate
 
 
-Rate = strawberry.scalar(
-    typing.NewType("Rate", Decimal),
+Rate = typing.NewType("Rate", Decimal)
+"""A fraction (0.25 = 25 %); its own scalar so it is never confused with money."""
+
+RATE = strawberry.scalar(
     name="Rate",
     description='A fraction as a decimal string, e.g. "0.25" for 25 %.',
     serialize=lambda value: format(Decimal(value).normalize(), "f"),
     parse_value=parse_rate,
 )
+
+SCALARS: dict[object, ScalarDefinition] = {Decimal: MONEY, Rate: RATE}
+"""``StrawberryConfig.scalar_map``: Python types to their GraphQL scalars."""

@@ -5,30 +5,56 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import strawberry
 from strawberry import relay
 from strawberry.extensions import MaskErrors, ParserCache, QueryDepthLimiter, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
+from graph.activity.queries import ActivityQueries
+from graph.address.queries import AddressQueries
+from graph.category.queries import CategoryQueries
 from graph.client.queries import ClientQueries
+from graph.consignment.queries import ConsignmentQueries
 from graph.errors import should_mask_error
+from graph.file.queries import FileQueries
 from graph.item.queries import ItemQueries
+from graph.note.queries import NoteQueries
+from graph.order.queries import OrderQueries
 from graph.sale.queries import SaleQueries
-from graph.scalars import MoneyDecimal
+from graph.scalars import SCALARS
+from graph.transaction.queries import TransactionQueries
+from graph.user.mutations import UserMutations
+from graph.user.queries import UserQueries
 
 MAX_QUERY_DEPTH = 12
 
 
 @strawberry.type(description="Everything that can be read.")
-class Query(SaleQueries, ItemQueries, ClientQueries):
+class Query(
+    UserQueries,
+    SaleQueries,
+    ItemQueries,
+    ClientQueries,
+    OrderQueries,
+    TransactionQueries,
+    ConsignmentQueries,
+    AddressQueries,
+    NoteQueries,
+    FileQueries,
+    CategoryQueries,
+    ActivityQueries,
+):
     node: relay.Node | None = relay.node(
         description="Any entity by its global ID; null when it does not exist or is not visible."
     )
     nodes: list[relay.Node | None] = relay.node(
         description="Several entities by global ID, in the same order; null for the missing."
     )
+
+
+@strawberry.type(description="Everything that changes data.")
+class Mutation(UserMutations):
+    pass
 
 
 def build_schema() -> strawberry.Schema:
@@ -40,7 +66,8 @@ def build_schema() -> strawberry.Schema:
     """
     return strawberry.Schema(
         query=Query,
-        config=StrawberryConfig(scalar_map={Decimal: MoneyDecimal}),
+        mutation=Mutation,
+        config=StrawberryConfig(scalar_map=SCALARS),
         extensions=[
             lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
             lambda: ParserCache(maxsize=512),

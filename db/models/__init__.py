@@ -3,6 +3,7 @@
 from db.models.bid import Bid
 from db.models.client import Address, Client, ClientConnection
 from db.models.enums import (
+    CLOSED_ITEM_STATUSES,
     AddressType,
     BidSource,
     BidStatus,
@@ -24,6 +25,7 @@ from db.models.sale import DEFAULT_INCREMENTS, Category, Sale
 from db.models.user import AccessToken, User
 
 __all__ = [
+    "CLOSED_ITEM_STATUSES",
     "DEFAULT_INCREMENTS",
     "AccessToken",
     "Activity",
@@ -45,6 +47,7 @@ __all__ = [
     "Note",
     "Order",
     "OrderLine",
+    "OrderLineKind",
     "OrderStatus",
     "OrderType",
     "Role",

@@ -26,7 +26,7 @@ class Bid(SQLModel, table=True):
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     item_id: int = fk("items.id", nullable=False, ondelete="CASCADE")
     client_id: int = fk("clients.id", nullable=False)
     user_id: int | None = fk("users.id", ondelete="SET NULL")

@@ -19,7 +19,7 @@ from db.models.enums import ClientStatus
 class Client(SQLModel, table=True):
     __tablename__ = "clients"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     uuid: uuid_lib.UUID = Field(
         default_factory=uuid_lib.uuid4,
         sa_column=sa.Column(UUID(as_uuid=True), nullable=False, unique=True),
@@ -91,7 +91,9 @@ class ClientConnection(SQLModel, table=True):
     )
     client_id: int = Field(
         sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True,
+            sa.Integer,
+            sa.ForeignKey("clients.id", ondelete="CASCADE"),
+            primary_key=True,
             index=True,
         )
     )
@@ -109,7 +111,7 @@ class Address(SQLModel, table=True):
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     client_id: int = fk("clients.id", nullable=False, ondelete="CASCADE")
     country: str = Field(sa_column=sa.Column(sa.String(2), nullable=False, index=True))
     administrative_area: str | None = text()

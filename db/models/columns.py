@@ -46,9 +46,7 @@ def rate(*, default: Any = None) -> Any:
     """NUMERIC(7,4) fraction, e.g. 0.2500 for 25 %."""
     return Field(
         default=default,
-        sa_column=sa.Column(
-            RATE, nullable=False, server_default=sa.text(str(default or 0))
-        ),
+        sa_column=sa.Column(RATE, nullable=False, server_default=sa.text(str(default or 0))),
     )
 
 
@@ -71,7 +69,10 @@ def fk(
     return Field(
         default=None,
         sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey(target, ondelete=ondelete, use_alter=use_alter), nullable=nullable, index=True
+            sa.Integer,
+            sa.ForeignKey(target, ondelete=ondelete, use_alter=use_alter),
+            nullable=nullable,
+            index=True,
         ),
     )
 
@@ -79,7 +80,8 @@ def fk(
 def tz(*, nullable: bool = True, index: bool = False) -> Any:
     """A timestamptz column."""
     return Field(
-        default=None, sa_column=sa.Column(sa.DateTime(timezone=True), nullable=nullable, index=index)
+        default=None,
+        sa_column=sa.Column(sa.DateTime(timezone=True), nullable=nullable, index=index),
     )
 
 

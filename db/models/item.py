@@ -21,7 +21,7 @@ class Consignment(SQLModel, table=True):
 
     __tablename__ = "consignments"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     number: str = Field(sa_column=sa.Column(sa.Text, nullable=False, unique=True))
     title: str = Field(sa_column=sa.Column(sa.Text, nullable=False, index=True))
     symbol: str | None = text(index=True)
@@ -48,14 +48,14 @@ class Consignment(SQLModel, table=True):
 
 
 class Item(SQLModel, table=True):
-    """A lot. ``current_bid``, ``bid_count`` and ``last_sequence`` change only under its row lock."""
+    """A lot. ``current_bid``, ``bid_count``, ``last_sequence`` change only under its row lock."""
 
     __tablename__ = "items"
     __table_args__ = (
         sa.UniqueConstraint("sale_id", "lot_number", "lot_letter", name="uq_items_sale_lot"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     uuid: uuid_lib.UUID = Field(
         default_factory=uuid_lib.uuid4,
         sa_column=sa.Column(UUID(as_uuid=True), nullable=False, unique=True),
@@ -103,7 +103,9 @@ class ItemImage(SQLModel, table=True):
     )
     file_id: int = Field(
         sa_column=sa.Column(
-            sa.Integer, sa.ForeignKey("files.id", ondelete="CASCADE"), primary_key=True,
+            sa.Integer,
+            sa.ForeignKey("files.id", ondelete="CASCADE"),
+            primary_key=True,
             index=True,
         )
     )

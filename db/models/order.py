@@ -21,7 +21,7 @@ class Order(SQLModel, table=True):
     __tablename__ = "orders"
     __table_args__ = (sa.UniqueConstraint("type", "number", name="uq_orders_type_number"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     number: str = Field(sa_column=sa.Column(sa.Text, nullable=False, index=True))
     type: OrderType = enum_field(OrderType, default=OrderType.BIDDER)
     status: OrderStatus = enum_field(OrderStatus, default=OrderStatus.NEW)
@@ -51,7 +51,7 @@ class OrderLine(SQLModel, table=True):
 
     __tablename__ = "order_lines"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     order_id: int = fk("orders.id", nullable=False, ondelete="CASCADE")
     kind: OrderLineKind = enum_field(OrderLineKind, default=OrderLineKind.ITEM)
     item_id: int | None = fk("items.id", ondelete="SET NULL")
@@ -71,7 +71,7 @@ class Transaction(SQLModel, table=True):
 
     __tablename__ = "transactions"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     order_id: int = fk("orders.id", nullable=False, ondelete="CASCADE")
     client_id: int = fk("clients.id", nullable=False)
     type: TransactionType = enum_field(TransactionType, default=TransactionType.PAYMENT)

@@ -18,7 +18,7 @@ class Note(SQLModel, table=True):
     __tablename__ = "notes"
     __table_args__ = (sa.Index("ix_notes_entity", "entity_type", "entity_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     entity_type: EntityType = enum_field(EntityType, index=False)
     entity_id: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
     title: str | None = text()
@@ -36,7 +36,7 @@ class File(SQLModel, table=True):
     __tablename__ = "files"
     __table_args__ = (sa.Index("ix_files_entity", "entity_type", "entity_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     filename: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     stored_name: str = Field(sa_column=sa.Column(sa.Text, nullable=False, unique=True))
     mime_type: str = text(nullable=False, default="application/octet-stream")
@@ -54,7 +54,7 @@ class Activity(SQLModel, table=True):
     __tablename__ = "activities"
     __table_args__ = (sa.Index("ix_activities_entity", "entity_type", "entity_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     user_id: int | None = fk("users.id", ondelete="SET NULL")
     action: str = Field(sa_column=sa.Column(sa.Text, nullable=False, index=True))
     entity_type: EntityType = enum_field(EntityType, index=False)

@@ -33,7 +33,7 @@ DEFAULT_INCREMENTS: list[dict[str, str]] = [
 class Sale(SQLModel, table=True):
     __tablename__ = "sales"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     uuid: uuid_lib.UUID = Field(
         default_factory=uuid_lib.uuid4,
         sa_column=sa.Column(UUID(as_uuid=True), nullable=False, unique=True),
@@ -77,7 +77,7 @@ class Category(SQLModel, table=True):
     __tablename__ = "categories"
     __table_args__ = (sa.Index("uq_categories_name_lower", sa.text("lower(name)"), unique=True),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     name: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     parent_id: int | None = Field(
         default=None,

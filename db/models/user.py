@@ -16,7 +16,7 @@ class User(SQLModel, table=True):
     __tablename__ = "users"
     __table_args__ = (sa.Index("uq_users_email_lower", sa.text("lower(email)"), unique=True),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     email: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     password_hash: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     full_name: str | None = text()
@@ -33,7 +33,7 @@ class AccessToken(SQLModel, table=True):
 
     __tablename__ = "access_tokens"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     user_id: int = fk("users.id", nullable=False, ondelete="CASCADE")
     token_hash: str = Field(sa_column=sa.Column(sa.Text, nullable=False, unique=True))
     token_hint: str | None = text()

@@ -29,7 +29,10 @@ async def rows_by_ids(db: OperationDB, statement: Select[Any], ids: Sequence[int
 
 
 async def rows_by_parent_ids(
-    db: OperationDB, statement: Select[Any], parent_column: Any, parent_ids: Sequence[int],
+    db: OperationDB,
+    statement: Select[Any],
+    parent_column: Any,
+    parent_ids: Sequence[int],
     order_by: Sequence[Any] = (),
 ) -> list[list[Any]]:
     """All children of each parent (unpaginated), aligned with ``parent_ids``."""

@@ -34,8 +34,16 @@ CLIENT_LIST = ListSpec(
     },
     sortable=frozenset(
         {
-            "id", "first_name", "last_name", "company", "email", "status", "bidder_number",
-            "customer_number", "created_at", "updated_at",
+            "id",
+            "first_name",
+            "last_name",
+            "company",
+            "email",
+            "status",
+            "bidder_number",
+            "customer_number",
+            "created_at",
+            "updated_at",
         }
     ),
     default_sort=(Sort("id"),),

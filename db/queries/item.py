@@ -41,8 +41,19 @@ ITEM_LIST = ListSpec(
     },
     sortable=frozenset(
         {
-            "id", "lot", "title", "status", "estimate_low", "estimate_high", "starting_price",
-            "current_bid", "hammer_price", "bid_count", "closes_at", "created_at", "updated_at",
+            "id",
+            "lot",
+            "title",
+            "status",
+            "estimate_low",
+            "estimate_high",
+            "starting_price",
+            "current_bid",
+            "hammer_price",
+            "bid_count",
+            "closes_at",
+            "created_at",
+            "updated_at",
         }
     ),
     default_sort=(Sort("lot"),),
@@ -58,8 +69,9 @@ async def items_by_ids(db: OperationDB, viewer: Viewer, ids: Sequence[int]) -> l
 async def lock_item(db: OperationDB, item_id: int) -> models.Item | None:
     """``SELECT … FOR UPDATE`` the item: every bid on a lot is serialized on this row lock."""
     result = await db.session.execute(
-        sa.select(I).where(I.id == item_id).with_for_update().execution_options(
-            populate_existing=True
-        )
+        sa.select(I)
+        .where(I.id == item_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     return result.scalar_one_or_none()

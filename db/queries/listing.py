@@ -9,6 +9,7 @@ valid while rows are inserted or deleted around them.
 from __future__ import annotations
 
 import base64
+import enum
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -189,7 +190,11 @@ def _jsonable(value: Any) -> Any:
 def _from_jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         if "t" in value:
-            return datetime.fromisoformat(value["t"])
+            text = value["t"]
+            # A date's ISO form has no time part; give back a date, not midnight of that day.
+            if isinstance(text, str) and len(text) == 10:
+                return date.fromisoformat(text)
+            return datetime.fromisoformat(text)
         if "d" in value:
             return Decimal(value["d"])
     return value
@@ -201,15 +206,61 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, width: int) -> list[Any]:
+def decode_cursor(cursor: str, width: int, argument: str = "after") -> list[Any]:
+    """The sort values inside a cursor; ``ListError`` (naming ``argument``) if it is not one."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         values = orjson.loads(raw)
-    except ValueError as exc:
-        raise ListError("malformed cursor", "after") from exc
-    if not isinstance(values, list) or len(values) != width:
-        raise ListError("cursor does not belong to this list and order", "after")
-    return [_from_jsonable(v) for v in values]
+        if not isinstance(values, list) or len(values) != width:
+            raise ListError("cursor does not belong to this list and order", argument)
+        return [_from_jsonable(v) for v in values]
+    except ListError:
+        raise
+    except (ValueError, TypeError, ArithmeticError) as exc:  # bad base64, JSON, date or number
+        raise ListError(f"malformed cursor in `{argument}`", argument) from exc
+
+
+def _cursor_value(column: Any, value: Any, argument: str) -> Any:
+    """``value`` as the Python type of ``column``; a cursor from another list or order fails."""
+    if value is None:
+        return None
+    try:
+        expected = column.type.python_type
+    except NotImplementedError:  # pragma: no cover - every sortable column has a Python type
+        return value
+    if issubclass(expected, enum.Enum):
+        try:
+            return expected(value)
+        except (ValueError, TypeError):
+            pass
+    elif expected is datetime:
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return value  # every stored time is timezone-aware, and so is every cursor we issue
+    elif expected is date:
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+    elif isinstance(value, expected) and not (isinstance(value, bool) and expected is not bool):
+        return value
+    raise ListError("cursor does not belong to this list and order", argument)
+
+
+def _cursor_clauses(order: list[tuple[Any, bool]], args: PageArgs) -> list[ColumnElement[bool]]:
+    """Keyset conditions for ``after`` and ``before`` (both may be given, as Relay allows)."""
+    clauses: list[ColumnElement[bool]] = []
+    for argument, cursor, direction in (
+        ("after", args.after, order),
+        ("before", args.before, [(column, not desc) for column, desc in order]),
+    ):
+        if cursor is None:
+            continue
+        values = [
+            _cursor_value(column, value, argument)
+            for (column, _), value in zip(
+                order, decode_cursor(cursor, len(order), argument), strict=True
+            )
+        ]
+        clauses.append(_after(direction, values))
+    return clauses
 
 
 def _after(order: list[tuple[Any, bool]], values: list[Any]) -> ColumnElement[bool]:
@@ -250,10 +301,7 @@ def paginate(
     order = _order(spec, query)
     backward = args.backward
     effective = [(column, not desc) for column, desc in order] if backward else order
-    cursor = args.before if backward else args.after
-    stmt = statement.where(*filter_clauses(spec, query))
-    if cursor is not None:
-        stmt = stmt.where(_after(effective, decode_cursor(cursor, len(order))))
+    stmt = statement.where(*filter_clauses(spec, query), *_cursor_clauses(order, args))
     stmt = stmt.add_columns(*(column for column, _ in order))
     stmt = stmt.order_by(*_order_by(effective)).limit(size + 1)
 
@@ -294,13 +342,12 @@ def paginate_by_parent(
     order = _order(spec, query)
     backward = args.backward
     effective = [(column, not desc) for column, desc in order] if backward else order
-    cursor = args.before if backward else args.after
     rank = sa.func.row_number().over(partition_by=parent_column, order_by=_order_by(effective))
-    inner = statement.where(*filter_clauses(spec, query))
-    if cursor is not None:
-        inner = inner.where(_after(effective, decode_cursor(cursor, len(order))))
+    inner = statement.where(*filter_clauses(spec, query), *_cursor_clauses(order, args))
     sort_labels = [column.label(f"gavel_sort{i}") for i, (column, _) in enumerate(order)]
-    inner = inner.add_columns(parent_column.label("gavel_parent"), rank.label("gavel_rank"), *sort_labels)
+    inner = inner.add_columns(
+        parent_column.label("gavel_parent"), rank.label("gavel_rank"), *sort_labels
+    )
     subquery = inner.subquery()
     entity = sa.orm.aliased(spec.model, subquery)
     stmt = (

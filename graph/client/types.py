@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -10,15 +11,26 @@ from strawberry import relay
 
 from db import models
 from graph.bid.inputs import BID_ID_TYPES, BidFilter, BidOrder
+from graph.consignment.inputs import CONSIGNMENT_ID_TYPES, ConsignmentFilter, ConsignmentOrder
 from graph.context import Info
 from graph.enums import ClientStatus
 from graph.filtering import list_query, page_args
 from graph.lists import nested
 from graph.node import ModelNode
-from graph.relay import After, Before, Connection, First, Last
+from graph.note.inputs import NoteFilter, NoteOrder
+from graph.note.types import entity_notes
+from graph.order.inputs import ORDER_ID_TYPES, OrderFilter, OrderOrder
+from graph.permissions import STAFF_ONLY, staff_only
+from graph.relay import After, Before, Connection, First, Last, Search
+from graph.transaction.inputs import TRANSACTION_ID_TYPES, TransactionFilter, TransactionOrder
 
 if TYPE_CHECKING:
+    from graph.address.types import Address
     from graph.bid.types import Bid
+    from graph.consignment.types import Consignment
+    from graph.note.types import Note
+    from graph.order.types import Order
+    from graph.transaction.types import Transaction
 
 
 @strawberry.type(
@@ -72,4 +84,121 @@ class Client(ModelNode):
             parent.id,
             loaders.bids_by_client_id(query, args),
             lambda: loaders.bid_count_by_client_id(query),
+        )
+
+    @strawberry.field(description="The client's orders (invoices, settlements), newest first.")
+    async def orders(
+        self,
+        parent: strawberry.Parent[models.Client],
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: OrderFilter | None = None,
+        order_by: list[OrderOrder] | None = None,
+        search: Search = None,
+    ) -> Connection[Annotated[Order, strawberry.lazy("graph.order.types")]]:
+        query = list_query(filter, order_by, search, ORDER_ID_TYPES)
+        args = page_args(first, after, last, before)
+        loaders = info.context.loaders
+        return await nested(
+            parent.id,
+            loaders.orders_by_client_id(query, args),
+            lambda: loaders.order_count_by_client_id(query),
+        )
+
+    @strawberry.field(description="Money the client paid or was paid, newest first.")
+    async def transactions(
+        self,
+        parent: strawberry.Parent[models.Client],
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: TransactionFilter | None = None,
+        order_by: list[TransactionOrder] | None = None,
+    ) -> Connection[Annotated[Transaction, strawberry.lazy("graph.transaction.types")]]:
+        query = list_query(filter, order_by, None, TRANSACTION_ID_TYPES)
+        args = page_args(first, after, last, before)
+        loaders = info.context.loaders
+        return await nested(
+            parent.id,
+            loaders.transactions_by_client_id(query, args),
+            lambda: loaders.transaction_count_by_client_id(query),
+        )
+
+    @strawberry.field(
+        description="What the client owes the house: positive = the client owes, negative = "
+        "the house owes the client. Unpaid parts of non-canceled BIDDER and TRANSPORT_INVOICE "
+        "orders, minus non-canceled CREDIT_NOTE totals."
+    )
+    async def balance(self, parent: strawberry.Parent[models.Client], info: Info) -> Decimal:
+        return await info.context.loaders.balance_by_client_id.load(parent.id)
+
+    @strawberry.field(description="The client's addresses, the default first.")
+    async def addresses(
+        self, parent: strawberry.Parent[models.Client], info: Info
+    ) -> list[Annotated[Address, strawberry.lazy("graph.address.types")]]:
+        return await info.context.loaders.addresses_by_client_id.load(parent.id)
+
+    @strawberry.field(description="The client's default address, if any.")
+    async def default_address(
+        self, parent: strawberry.Parent[models.Client], info: Info
+    ) -> Annotated[Address, strawberry.lazy("graph.address.types")] | None:
+        addresses = await info.context.loaders.addresses_by_client_id.load(parent.id)
+        return next((a for a in addresses if a.is_default), None)
+
+    @strawberry.field(
+        description="Consignments the client handed to the house, last changed first."
+    )
+    async def consignments(
+        self,
+        parent: strawberry.Parent[models.Client],
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: ConsignmentFilter | None = None,
+        order_by: list[ConsignmentOrder] | None = None,
+        search: Search = None,
+    ) -> Connection[Annotated[Consignment, strawberry.lazy("graph.consignment.types")]]:
+        query = list_query(filter, order_by, search, CONSIGNMENT_ID_TYPES)
+        args = page_args(first, after, last, before)
+        loaders = info.context.loaders
+        return await nested(
+            parent.id,
+            loaders.consignments_by_consignor_id(query, args),
+            lambda: loaders.consignment_count_by_consignor_id(query),
+        )
+
+    @strawberry.field(
+        description="Staff notes on the client, newest first by default." + STAFF_ONLY,
+        extensions=staff_only(),
+    )
+    async def notes(
+        self,
+        parent: strawberry.Parent[models.Client],
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: NoteFilter | None = None,
+        order_by: list[NoteOrder] | None = None,
+        search: Search = None,
+    ) -> Connection[Annotated[Note, strawberry.lazy("graph.note.types")]] | None:
+        return await entity_notes(
+            info,
+            models.EntityType.CLIENT,
+            parent.id,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            filter=filter,
+            order_by=order_by,
+            search=search,
         )

@@ -42,9 +42,7 @@ class ItemFilter:
         default=None, description="High estimate."
     )
     current_bid: DecimalFilter | None = strawberry.field(default=None, description="Current bid.")
-    hammer_price: DecimalFilter | None = strawberry.field(
-        default=None, description="Hammer price."
-    )
+    hammer_price: DecimalFilter | None = strawberry.field(default=None, description="Hammer price.")
     bid_count: IntFilter | None = strawberry.field(default=None, description="Number of bids.")
     closes_at: DateTimeFilter | None = strawberry.field(default=None, description="Closing time.")
     winner_id: IDFilter | None = strawberry.field(default=None, description="Winner (staff).")

@@ -17,12 +17,18 @@ from graph.enums import ItemStatus
 from graph.filtering import list_query, page_args
 from graph.lists import nested
 from graph.node import ModelNode
+from graph.note.inputs import NoteFilter, NoteOrder
+from graph.note.types import entity_notes
 from graph.permissions import STAFF_ONLY, staff_only
-from graph.relay import After, Before, Connection, First, Last
+from graph.relay import After, Before, Connection, First, Last, Search
 
 if TYPE_CHECKING:
     from graph.bid.types import Bid
+    from graph.category.types import Category
     from graph.client.types import Client
+    from graph.consignment.types import Consignment
+    from graph.file.types import File
+    from graph.note.types import Note
     from graph.sale.types import Sale
 
 
@@ -33,7 +39,7 @@ class Item(ModelNode):
 
     id: relay.NodeID[int]
     lot_number: int | None = strawberry.field(description="Lot number within the sale.")
-    lot_letter: str = strawberry.field(description="Suffix letter of the lot (\"A\"), or \"\".")
+    lot_letter: str = strawberry.field(description='Suffix letter of the lot ("A"), or "".')
     title: str = strawberry.field(description="Title line of the lot.")
     description: str | None = strawberry.field(description="HTML description.")
     published: bool = strawberry.field(description="Shown in the public catalogue.")
@@ -60,7 +66,7 @@ class Item(ModelNode):
         description="Notes for the auctioneer." + STAFF_ONLY, extensions=staff_only()
     )
 
-    @strawberry.field(description="Lot number and letter as printed (\"150A\").")
+    @strawberry.field(description='Lot number and letter as printed ("150A").')
     def lot(self, parent: strawberry.Parent[models.Item]) -> str | None:
         if parent.lot_number is None:
             return None
@@ -77,7 +83,9 @@ class Item(ModelNode):
         return await info.context.loaders.sale_by_id.load(parent.sale_id)
 
     @strawberry.field(description="When bidding opens: the lot's own time, else the sale's start.")
-    async def starts_at(self, parent: strawberry.Parent[models.Item], info: Info) -> datetime | None:
+    async def starts_at(
+        self, parent: strawberry.Parent[models.Item], info: Info
+    ) -> datetime | None:
         if parent.starts_at is not None:
             return parent.starts_at
         sale = await info.context.loaders.sale_by_id.load(parent.sale_id)
@@ -128,4 +136,60 @@ class Item(ModelNode):
             parent.id,
             loaders.bids_by_item_id(query, args),
             lambda: loaders.bid_count_by_item_id(query),
+        )
+
+    @strawberry.field(
+        description="The consignment the lot came from. Staff and the consignor only; null for "
+        "others."
+    )
+    async def consignment(
+        self, parent: strawberry.Parent[models.Item], info: Info
+    ) -> Annotated[Consignment, strawberry.lazy("graph.consignment.types")] | None:
+        if parent.consignment_id is None:
+            return None
+        return await info.context.loaders.consignment_by_id.load(parent.consignment_id)
+
+    @strawberry.field(description="The collecting category the lot is filed under.")
+    async def category(
+        self, parent: strawberry.Parent[models.Item], info: Info
+    ) -> Annotated[Category, strawberry.lazy("graph.category.types")] | None:
+        if parent.category_id is None:
+            return None
+        return await info.context.loaders.category_by_id.load(parent.category_id)
+
+    @strawberry.field(
+        description="Images of the lot in display order (private ones for staff only)."
+    )
+    async def images(
+        self, parent: strawberry.Parent[models.Item], info: Info
+    ) -> list[Annotated[File, strawberry.lazy("graph.file.types")]]:
+        return await info.context.loaders.images_by_item_id.load(parent.id)
+
+    @strawberry.field(
+        description="Staff notes on the lot, newest first by default." + STAFF_ONLY,
+        extensions=staff_only(),
+    )
+    async def notes(
+        self,
+        parent: strawberry.Parent[models.Item],
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: NoteFilter | None = None,
+        order_by: list[NoteOrder] | None = None,
+        search: Search = None,
+    ) -> Connection[Annotated[Note, strawberry.lazy("graph.note.types")]] | None:
+        return await entity_notes(
+            info,
+            models.EntityType.ITEM,
+            parent.id,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            filter=filter,
+            order_by=order_by,
+            search=search,
         )

@@ -12,17 +12,25 @@ from strawberry import relay
 from db import models
 from db.queries.sale import sale_status
 from domain.bidding.rules import increment_table
+from graph.consignment.inputs import CONSIGNMENT_ID_TYPES, ConsignmentFilter, ConsignmentOrder
 from graph.context import Info
 from graph.enums import SaleKind, SaleStatus
 from graph.filtering import list_query, page_args
 from graph.item.inputs import ITEM_ID_TYPES, ItemFilter, ItemOrder
 from graph.lists import nested
 from graph.node import ModelNode
+from graph.note.inputs import NoteFilter, NoteOrder
+from graph.note.types import entity_notes
+from graph.order.inputs import ORDER_ID_TYPES, OrderFilter, OrderOrder
+from graph.permissions import STAFF_ONLY, staff_only
 from graph.relay import After, Before, Connection, First, Last, Search
 from graph.scalars import Rate
 
 if TYPE_CHECKING:
+    from graph.consignment.types import Consignment
     from graph.item.types import Item
+    from graph.note.types import Note
+    from graph.order.types import Order
 
 
 @strawberry.type(description="One band of a sale's increment table.")
@@ -52,7 +60,7 @@ class Sale(ModelNode):
     closed_at: datetime | None = strawberry.field(description="When the last lot closed.")
     currency: str = strawberry.field(description="ISO 4217 currency of every amount in the sale.")
     buyers_premium_rate: Rate = strawberry.field(
-        description="Buyer's premium as a fraction of the hammer price (\"0.25\" = 25 %)."
+        description='Buyer\'s premium as a fraction of the hammer price ("0.25" = 25 %).'
     )
     tax_rate: Rate = strawberry.field(description="Tax rate applied to the premium (fraction).")
     soft_close_seconds: int = strawberry.field(
@@ -98,6 +106,31 @@ class Sale(ModelNode):
             lambda: loaders.item_count_by_sale_id(query),
         )
 
+    @strawberry.field(
+        description="Orders (invoices, settlements) of this sale, newest first. Staff see all; "
+        "a bidder sees only their own; empty for anonymous callers."
+    )
+    async def orders(
+        self,
+        parent: strawberry.Parent[models.Sale],
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: OrderFilter | None = None,
+        order_by: list[OrderOrder] | None = None,
+        search: Search = None,
+    ) -> Connection[Annotated[Order, strawberry.lazy("graph.order.types")]]:
+        query = list_query(filter, order_by, search, ORDER_ID_TYPES)
+        args = page_args(first, after, last, before)
+        loaders = info.context.loaders
+        return await nested(
+            parent.id,
+            loaders.orders_by_sale_id(query, args),
+            lambda: loaders.order_count_by_sale_id(query),
+        )
+
     @strawberry.field(description="Number of lots (that the caller can see).")
     async def item_count(self, parent: strawberry.Parent[models.Sale], info: Info) -> int:
         count, _, _ = await info.context.loaders.item_stats_by_sale_id.load(parent.id)
@@ -114,3 +147,57 @@ class Sale(ModelNode):
     ) -> Decimal:
         _, _, hammer = await info.context.loaders.item_stats_by_sale_id.load(parent.id)
         return hammer
+
+    @strawberry.field(
+        description="Consignments assigned to the sale. Staff see all; a bidder sees the ones "
+        "they consigned."
+    )
+    async def consignments(
+        self,
+        parent: strawberry.Parent[models.Sale],
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: ConsignmentFilter | None = None,
+        order_by: list[ConsignmentOrder] | None = None,
+        search: Search = None,
+    ) -> Connection[Annotated[Consignment, strawberry.lazy("graph.consignment.types")]]:
+        query = list_query(filter, order_by, search, CONSIGNMENT_ID_TYPES)
+        args = page_args(first, after, last, before)
+        loaders = info.context.loaders
+        return await nested(
+            parent.id,
+            loaders.consignments_by_sale_id(query, args),
+            lambda: loaders.consignment_count_by_sale_id(query),
+        )
+
+    @strawberry.field(
+        description="Staff notes on the sale, newest first by default." + STAFF_ONLY,
+        extensions=staff_only(),
+    )
+    async def notes(
+        self,
+        parent: strawberry.Parent[models.Sale],
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: NoteFilter | None = None,
+        order_by: list[NoteOrder] | None = None,
+        search: Search = None,
+    ) -> Connection[Annotated[Note, strawberry.lazy("graph.note.types")]] | None:
+        return await entity_notes(
+            info,
+            models.EntityType.SALE,
+            parent.id,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            filter=filter,
+            order_by=order_by,
+            search=search,
+        )

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import models
 from tests import factories
 from tests.conftest import StatementCounter
 from tests.graphql_client import GraphQLClient
@@ -30,15 +31,36 @@ query Catalogue($sales: Int!, $items: Int!) {
 
 
 async def _build_catalogue(session: AsyncSession, sales: int, items: int, bids: int) -> None:
+    """Bulk-insert a catalogue: every item gets ``bids`` bids from three rotating bidders."""
     bidders = [await factories.create_client(session) for _ in range(3)]
     for _ in range(sales):
         sale = await factories.create_sale(session)
-        for _ in range(items):
-            item = await factories.create_item(session, sale=sale)
-            for k in range(bids):
-                await factories.create_bid(
-                    session, item=item, bidder=bidders[k % 3], amount=Decimal(50 + 10 * k)
-                )
+        rows = [
+            models.Item(
+                sale_id=sale.id,
+                lot_number=n,
+                title=f"Lot {n}",
+                status=models.ItemStatus.ACTIVE,
+                starting_price=Decimal("50"),
+                current_bid=Decimal(50 + 10 * (bids - 1)) if bids else None,
+                bid_count=bids,
+                last_sequence=bids,
+            )
+            for n in range(1, items + 1)
+        ]
+        session.add_all(rows)
+        await session.flush()
+        session.add_all(
+            models.Bid(
+                item_id=item.id,
+                client_id=bidders[k % 3].id,
+                sequence=k + 1,
+                amount=Decimal(50 + 10 * k),
+            )
+            for item in rows
+            for k in range(bids)
+        )
+        await session.flush()
 
 
 async def test_nested_catalogue_costs_the_same_statements_for_2_and_20_sales(

@@ -1,0 +1,42 @@
+"""Consignments: list spec and batched reads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from db import models
+from db.queries.batch import rows_by_ids
+from db.queries.listing import ListSpec, Sort
+from db.queries.viewer import Viewer
+from db.queries.visibility import readable_consignments
+from db.session import OperationDB
+
+C = models.Consignment
+
+CONSIGNMENT_LIST = ListSpec(
+    model=C,
+    fields={
+        "id": C.id,
+        "number": C.number,
+        "title": C.title,
+        "symbol": C.symbol,
+        "consignor_id": C.consignor_id,
+        "sale_id": C.sale_id,
+        "is_house": C.is_house,
+        "published": C.published,
+        "estimated": C.estimated,
+        "created_at": C.created_at,
+        "updated_at": C.updated_at,
+    },
+    sortable=frozenset(
+        {"id", "number", "title", "symbol", "estimated", "created_at", "updated_at"}
+    ),
+    default_sort=(Sort("updated_at", descending=True),),
+    search=(C.number, C.title, C.symbol),
+)
+
+
+async def consignments_by_ids(db: OperationDB, viewer: Viewer, ids: Sequence[int]) -> list[Any]:
+    """Readable consignments by id, aligned with ``ids``."""
+    return await rows_by_ids(db, readable_consignments(viewer), ids)

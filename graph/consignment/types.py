@@ -1,0 +1,215 @@
+"""The Consignment type."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry import relay
+
+from db import models
+from graph.activity.inputs import ActivityFilter, ActivityOrder
+from graph.activity.types import Activity, entity_activities
+from graph.context import Info
+from graph.filtering import list_query, page_args
+from graph.item.inputs import ITEM_ID_TYPES, ItemFilter, ItemOrder
+from graph.lists import nested
+from graph.node import ModelNode
+from graph.note.inputs import NoteFilter, NoteOrder
+from graph.note.types import Note, entity_notes
+from graph.permissions import STAFF_ONLY, staff_only
+from graph.relay import After, Before, Connection, First, Last, Search
+from graph.scalars import Rate
+
+if TYPE_CHECKING:
+    from graph.client.types import Client
+    from graph.item.types import Item
+    from graph.sale.types import Sale
+
+HUNDRED = Decimal(100)
+
+
+@strawberry.type(
+    description="One tier of a consignor's commission: from this hammer price upwards, "
+    "either a rate or a fixed amount."
+)
+class CommissionStep:
+    start: Decimal = strawberry.field(
+        name="from", description="From this hammer price (inclusive) upwards…"
+    )
+    rate: Rate | None = strawberry.field(
+        description='…the commission is this fraction of the hammer price ("0.15"), or…'
+    )
+    amount: Decimal | None = strawberry.field(description="…this fixed amount.")
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _step(row: Mapping[str, Any]) -> CommissionStep | None:
+    """One stored tier, ``{"from", "rate"|"amount"}`` or the REST shape
+    ``{"step_from": cents, "consignor_commission": "15%"|"50"}``; None when unreadable.
+    """
+    if "from" in row:
+        start = _decimal(row["from"])
+    else:
+        cents = _decimal(row.get("step_from", 0))
+        start = cents / HUNDRED if cents is not None else None
+    rate, amount = _decimal(row.get("rate")), _decimal(row.get("amount"))
+    commission = row.get("consignor_commission")
+    if isinstance(commission, str) and commission.strip().endswith("%"):
+        percent = _decimal(commission.strip()[:-1])
+        rate = percent / HUNDRED if percent is not None else None
+    elif commission is not None:
+        amount = _decimal(commission)
+    if start is None or (rate is None and amount is None):
+        return None
+    return CommissionStep(start=start, rate=Rate(rate) if rate is not None else None, amount=amount)
+
+
+def commission_steps(rows: Iterable[Mapping[str, Any]] | None) -> list[CommissionStep]:
+    """The readable tiers of a consignment, lowest first."""
+    steps = [step for row in rows or () if (step := _step(row)) is not None]
+    return sorted(steps, key=lambda step: step.start)
+
+
+@strawberry.type(
+    description="Goods a consignor hands to the house for a sale, with the commission terms. "
+    "Staff see every consignment; a bidder sees the ones they consigned."
+)
+class Consignment(ModelNode):
+    __model__ = models.Consignment
+    __loader__ = "consignment_by_id"
+
+    id: relay.NodeID[int]
+    number: str = strawberry.field(description="Business identifier (CON-2025-001).")
+    title: str = strawberry.field(description="Title (Estate Jewelry Collection).")
+    symbol: str | None = strawberry.field(description="Symbol marking the consignment's lots.")
+    sub_symbol: str | None = strawberry.field(description="Sub-symbol marking its lots.")
+    published: bool = strawberry.field(description="Publication flag.")
+    promoted: bool = strawberry.field(description="Promoted to the front page.")
+    is_house: bool = strawberry.field(description="The house's own inventory.")
+    no_post_sale: bool = strawberry.field(
+        description="The lots are left out of post-sale processing."
+    )
+    estimated: Decimal | None = strawberry.field(description="Estimated value.")
+    insurance_value: Decimal | None = strawberry.field(description="Insured value.")
+    insurance_type: str | None = strawberry.field(description="Insurance cover (full, …).")
+    underbid: Rate | None = strawberry.field(
+        description='Lots may sell at this fraction of the reserve or estimate ("0.8").'
+    )
+    commission_step_type: str | None = strawberry.field(
+        description="How the commission is computed (percentage, fixed, tiered)."
+    )
+    tax_type: str | None = strawberry.field(description="Tax calculation type (standard, vat).")
+    payment_instructions: str | None = strawberry.field(description="How the consignor is paid.")
+    created_at: datetime = strawberry.field(description="Created.")
+    updated_at: datetime = strawberry.field(description="Last changed.")
+
+    @strawberry.field(description="The consignor's commission tiers, lowest first.")
+    def commission_steps(
+        self, parent: strawberry.Parent[models.Consignment]
+    ) -> list[CommissionStep]:
+        return commission_steps(parent.commission_steps)
+
+    @strawberry.field(description="The client who consigned the goods.")
+    async def consignor(
+        self, parent: strawberry.Parent[models.Consignment], info: Info
+    ) -> Annotated[Client, strawberry.lazy("graph.client.types")] | None:
+        return await info.context.loaders.client_by_id.load(parent.consignor_id)
+
+    @strawberry.field(description="The sale the goods are offered in, if assigned.")
+    async def sale(
+        self, parent: strawberry.Parent[models.Consignment], info: Info
+    ) -> Annotated[Sale, strawberry.lazy("graph.sale.types")] | None:
+        if parent.sale_id is None:
+            return None
+        return await info.context.loaders.sale_by_id.load(parent.sale_id)
+
+    @strawberry.field(description="The consignment's lots (that the caller can see).")
+    async def items(
+        self,
+        parent: strawberry.Parent[models.Consignment],
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: ItemFilter | None = None,
+        order_by: list[ItemOrder] | None = None,
+        search: Search = None,
+    ) -> Connection[Annotated[Item, strawberry.lazy("graph.item.types")]]:
+        query = list_query(filter, order_by, search, ITEM_ID_TYPES)
+        args = page_args(first, after, last, before)
+        loaders = info.context.loaders
+        return await nested(
+            parent.id,
+            loaders.items_by_consignment_id(query, args),
+            lambda: loaders.item_count_by_consignment_id(query),
+        )
+
+    @strawberry.field(
+        description="Staff notes on the consignment, newest first by default." + STAFF_ONLY,
+        extensions=staff_only(),
+    )
+    async def notes(
+        self,
+        parent: strawberry.Parent[models.Consignment],
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: NoteFilter | None = None,
+        order_by: list[NoteOrder] | None = None,
+        search: Search = None,
+    ) -> Connection[Note] | None:
+        return await entity_notes(
+            info,
+            models.EntityType.CONSIGNMENT,
+            parent.id,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            filter=filter,
+            order_by=order_by,
+            search=search,
+        )
+
+    @strawberry.field(
+        description="The consignment's audit trail, newest first by default." + STAFF_ONLY,
+        extensions=staff_only(),
+    )
+    async def activities(
+        self,
+        parent: strawberry.Parent[models.Consignment],
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: ActivityFilter | None = None,
+        order_by: list[ActivityOrder] | None = None,
+    ) -> Connection[Activity] | None:
+        return await entity_activities(
+            info,
+            models.EntityType.CONSIGNMENT,
+            parent.id,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            filter=filter,
+            order_by=order_by,
+        )

@@ -1,0 +1,30 @@
+"""The File type."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry import relay
+
+from db import models
+from graph.node import ModelNode
+
+
+@strawberry.type(
+    description="An uploaded file: an item image or a document. Private files are staff only."
+)
+class File(ModelNode):
+    __model__ = models.File
+    __loader__ = "file_by_id"
+
+    id: relay.NodeID[int]
+    filename: str = strawberry.field(description="Original file name (image.jpg).")
+    mime_type: str = strawberry.field(description="MIME type (image/jpeg).")
+    size: int = strawberry.field(description="Size in bytes.")
+    is_private: bool = strawberry.field(description="Only staff can read a private file.")
+    created_at: datetime = strawberry.field(description="Uploaded.")
+
+    @strawberry.field(description="Where the content is served, relative to the API host.")
+    def url(self, parent: strawberry.Parent[models.File]) -> str:
+        return f"/files/{parent.id}"

@@ -1,0 +1,1 @@
+"""Users: the signed-in caller (`me`) and `login`."""
