@@ -33,7 +33,7 @@ class OperationDB:
             self._session = self._sessionmaker()
         return self._session
 
-    async def execute(self, statement: Executable, params: Any = None) -> Result[Any]:
+    async def execute(self, statement: Executable, params: Any = None) -> Result[*tuple[Any, ...]]:
         """Run one statement under the operation's lock."""
         async with self._lock:
             return await self.session.execute(statement, params)

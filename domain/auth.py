@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import col
 
 from db import models
 from db.queries.user import user_by_email, user_by_token_hash
@@ -113,8 +114,11 @@ async def issue_token(
         (
             await session.execute(
                 sa.select(models.AccessToken)
-                .where(models.AccessToken.user_id == user.id, models.AccessToken.expires_at > now)
-                .order_by(models.AccessToken.expires_at.desc())
+                .where(
+                    col(models.AccessToken.user_id) == user.id,
+                    col(models.AccessToken.expires_at) > now,
+                )
+                .order_by(col(models.AccessToken.expires_at).desc())
             )
         )
         .scalars()
@@ -128,7 +132,7 @@ async def issue_token(
             return IssuedToken(row.id, token, user.id, row.expires_at)
     await session.execute(
         sa.delete(models.AccessToken).where(
-            models.AccessToken.user_id == user.id, models.AccessToken.expires_at <= now
+            col(models.AccessToken.user_id) == user.id, col(models.AccessToken.expires_at) <= now
         )
     )
     nonce = secrets.token_urlsafe(24)
@@ -171,8 +175,8 @@ async def authenticate(db: OperationDB, token: str | None, now: datetime) -> Pri
     if found is not None:
         return principal_for(found[0])
     expired = await db.scalar(
-        sa.select(models.AccessToken.id).where(
-            models.AccessToken.token_hash == digest, models.AccessToken.expires_at <= now
+        sa.select(col(models.AccessToken.id)).where(
+            col(models.AccessToken.token_hash) == digest, col(models.AccessToken.expires_at) <= now
         )
     )
     if expired is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from db import models
 from db.queries.user import user_by_email
@@ -42,7 +43,7 @@ async def create_user(
             raise RuleViolation(UserErrorCode.UNIQUE, f"{email} is already registered", "email")
         if client_id is not None:
             exists = await session.scalar(
-                sa.select(models.Client.id).where(models.Client.id == client_id)
+                sa.select(col(models.Client.id)).where(col(models.Client.id) == client_id)
             )
             if exists is None:
                 raise RuleViolation(

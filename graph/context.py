@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -15,43 +16,74 @@ from domain.principal import Principal
 
 if TYPE_CHECKING:
     from graph.loaders import Loaders
+    from realtime.bus import EventBus
+
+
+@dataclass(frozen=True, slots=True)
+class EventScope:
+    """The database scope and loaders of one subscription event."""
+
+    db: OperationDB
+    loaders: Loaders
+
+
+# Strawberry builds one context per WebSocket connection; a subscription sets its current event's
+# scope here. Each subscription runs in its own task, so the value is private to it, and every
+# resolver of that event's selection set (same task) reads fresh rows, never stale cached ones.
+_event_scope: ContextVar[EventScope | None] = ContextVar("gavel_event_scope", default=None)
 
 
 @dataclass
 class Context(BaseContext):
-    """Built per HTTP operation (and, for subscriptions, per event through ``fresh()``)."""
+    """Built per HTTP operation, or per WebSocket connection (then scoped per event)."""
 
-    db: OperationDB
+    operation_db: OperationDB
     principal: Principal
-    loaders: Loaders
+    operation_loaders: Loaders
     sessionmaker: async_sessionmaker[AsyncSession]
     token_policy: TokenPolicy
+    bus: EventBus | None = None
 
     def __post_init__(self) -> None:
         super().__init__()
 
+    @property
+    def db(self) -> OperationDB:
+        """The current event's database scope inside a subscription, else the operation's."""
+        scope = _event_scope.get()
+        return scope.db if scope is not None else self.operation_db
+
+    @property
+    def loaders(self) -> Loaders:
+        """The current event's loaders inside a subscription, else the operation's."""
+        scope = _event_scope.get()
+        return scope.loaders if scope is not None else self.operation_loaders
+
     def sign_in(self, principal: Principal) -> None:
-        """Resolve the rest of the operation as ``principal`` (after a successful ``login``).
+        """Resolve the rest of the operation (or connection) as ``principal``.
 
         Fresh loaders, because rows cached for the previous caller were scoped to them.
         """
         from graph.loaders import Loaders
 
         self.principal = principal
-        self.loaders = Loaders(self.db, principal)
+        self.operation_loaders = Loaders(self.operation_db, principal)
 
-    def fresh(self) -> Context:
-        """A new database scope and loaders for the same caller (one subscription event)."""
+    async def next_event_scope(self) -> EventScope:
+        """Close the previous event's scope (if any) and open a fresh one for the next event."""
         from graph.loaders import Loaders
 
+        await self.close_event_scope()
         db = OperationDB(self.sessionmaker)
-        return Context(
-            db=db,
-            principal=self.principal,
-            loaders=Loaders(db, self.principal),
-            sessionmaker=self.sessionmaker,
-            token_policy=self.token_policy,
-        )
+        scope = EventScope(db=db, loaders=Loaders(db, self.principal))
+        _event_scope.set(scope)
+        return scope
+
+    async def close_event_scope(self) -> None:
+        scope = _event_scope.get()
+        if scope is not None:
+            _event_scope.set(None)
+            await scope.db.close()
 
 
 Info: TypeAlias = strawberry.Info[Context, None]

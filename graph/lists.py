@@ -21,6 +21,7 @@ async def top_level(
     """One page of a root list; ``totalCount`` costs one more statement, only when asked."""
     db = info.context.db
     try:
+        spec.check_filters(query, is_staff=info.context.principal.is_staff)
         page = await batch.page(db, statement, spec, query, args)
     except ListError as exc:
         raise bad_list_arguments(exc) from exc

@@ -74,6 +74,7 @@ class Loaders:
         if key not in self._keyed:
 
             async def fetch(parent_ids: Sequence[int]) -> list[Page]:
+                spec.check_filters(query, is_staff=self.principal.is_staff)
                 return await pages_by_parent(
                     self.db, statement, parent_column, parent_ids, spec, query, args
                 )
@@ -93,6 +94,7 @@ class Loaders:
         if key not in self._keyed:
 
             async def fetch(parent_ids: Sequence[int]) -> list[int]:
+                spec.check_filters(query, is_staff=self.principal.is_staff)
                 return await counts_by_parent(
                     self.db, statement, parent_column, parent_ids, spec, query
                 )

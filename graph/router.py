@@ -13,6 +13,7 @@ from fastapi import Request, Response, WebSocket
 from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry import Schema
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
@@ -26,6 +27,7 @@ from domain.auth import TokenPolicy, authenticate
 from domain.errors import Unauthenticated
 from graph.context import Context
 from graph.loaders import Loaders
+from realtime.bus import EventBus
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class GraphState:
 
     sessionmaker: async_sessionmaker[AsyncSession]
     token_policy: TokenPolicy
+    bus: EventBus | None = None
 
 
 class GraphQLAuthError(Exception):
@@ -69,12 +72,16 @@ async def get_context(
         await db.close()
         raise GraphQLAuthError(exc) from exc
     try:
+        if websocket is not None:
+            # A socket may live for hours: give its pooled connection back now (reopened lazily).
+            await db.close()
         yield Context(
-            db=db,
+            operation_db=db,
             principal=principal,
-            loaders=Loaders(db, principal),
+            operation_loaders=Loaders(db, principal),
             sessionmaker=state.sessionmaker,
             token_policy=state.token_policy,
+            bus=state.bus,
         )
     finally:
         await db.close()
@@ -141,8 +148,29 @@ class GavelGraphQLRouter(GraphQLRouter[Context, None]):
     JSON 415, a mutation over GET 405.
     """
 
-    def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
+    async def on_ws_connect(self, context: Context) -> None:
+        """Authenticate a socket from ``connection_init``'s ``{"Authorization": "Bearer …"}``.
+
+        A socket without a token stays anonymous (or keeps the token of its URL); an invalid or
+        expired one is refused (graphql-transport-ws closes with 4403).
+        """
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
+        header = params.get("Authorization") or params.get("authorization")
+        token = bearer_token({"authorization": header} if header else {}, params)
+        if token is None:
+            return
+        try:
+            principal = await authenticate(context.operation_db, token, datetime.now(UTC))
+        except Unauthenticated as exc:
+            raise ConnectionRejectionError({"message": str(exc)}) from exc
+        finally:
+            await context.operation_db.close()
+        context.sign_in(principal)
+
+    def encode_json(self, data: object) -> str:
+        # A str, not bytes: Strawberry sends bytes as binary WebSocket frames, and both
+        # subscription protocols require text frames.
+        return orjson.dumps(data).decode()
 
     async def get_sub_response(self, request: Request) -> Response:
         # The sub-response is per request: it carries the negotiated type to create_response.

@@ -11,6 +11,7 @@ from strawberry.extensions import MaskErrors, ParserCache, QueryDepthLimiter, Va
 from strawberry.schema.config import StrawberryConfig
 
 from graph.activity.queries import ActivityQueries
+from graph.bid.mutations import BidMutations
 from graph.address.queries import AddressQueries
 from graph.category.queries import CategoryQueries
 from graph.client.queries import ClientQueries
@@ -22,6 +23,7 @@ from graph.note.queries import NoteQueries
 from graph.order.queries import OrderQueries
 from graph.sale.queries import SaleQueries
 from graph.scalars import SCALARS
+from graph.subscriptions import Subscription
 from graph.transaction.queries import TransactionQueries
 from graph.user.mutations import UserMutations
 from graph.user.queries import UserQueries
@@ -53,7 +55,7 @@ class Query(
 
 
 @strawberry.type(description="Everything that changes data.")
-class Mutation(UserMutations):
+class Mutation(UserMutations, BidMutations):
     pass
 
 
@@ -67,6 +69,7 @@ def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         config=StrawberryConfig(scalar_map=SCALARS),
         extensions=[
             lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),

@@ -4,24 +4,25 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from datetime import timedelta
 
+import orjson
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-import orjson
 from fastapi.responses import Response
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db.engine import create_engine, create_sessionmaker
+from db.url import async_url, plain_url
 from domain.auth import TokenPolicy
 from graph.router import GraphQLAuthError, GraphState, create_graphql_router
 from graph.schema import schema
+from realtime.bus import EventBus
 from server.settings import Settings
 
 
 def token_policy(settings: Settings) -> TokenPolicy:
-    from datetime import timedelta
-
+    """How tokens are derived and how long they live, from the settings."""
     return TokenPolicy(
         secret_key=settings.secret_key.get_secret_value().encode(),
         ttl=timedelta(hours=settings.token_ttl_hours),
@@ -32,25 +33,33 @@ def create_app(
     settings: Settings,
     *,
     database_url: str,
-    engine: AsyncEngine | None = None,
-    sessionmaker: Any = None,
+    sessionmaker: async_sessionmaker[AsyncSession] | None = None,
+    listen: bool = True,
 ) -> FastAPI:
-    """The application. Tests pass their own ``sessionmaker`` bound to a test transaction."""
-    own_engine = engine is None and sessionmaker is None
-    engine = engine or (
-        create_engine(
+    """The application.
+
+    Tests pass their own ``sessionmaker`` bound to a rolled-back transaction; ``listen`` starts
+    the process's LISTEN connection for subscriptions (it needs a real ``database_url``).
+    """
+    engine: AsyncEngine | None = None
+    if sessionmaker is None:
+        engine = create_engine(
             database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
         )
-        if sessionmaker is None
-        else None
-    )
-    sessionmaker = sessionmaker or create_sessionmaker(engine)
+        sessionmaker = create_sessionmaker(engine)
+    bus = EventBus.for_url(plain_url(async_url(database_url))) if listen else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        if own_engine and engine is not None:
-            await engine.dispose()
+        if bus is not None:
+            await bus.start()
+        try:
+            yield
+        finally:
+            if bus is not None:
+                await bus.stop()
+            if engine is not None:
+                await engine.dispose()
 
     app = FastAPI(
         title="Gavel",
@@ -60,7 +69,9 @@ def create_app(
         redoc_url=None,
         openapi_url=None,
     )
-    app.state.graph = GraphState(sessionmaker=sessionmaker, token_policy=token_policy(settings))
+    app.state.graph = GraphState(
+        sessionmaker=sessionmaker, token_policy=token_policy(settings), bus=bus
+    )
     app.include_router(
         create_graphql_router(schema, graphiql=settings.graphiql),
         prefix="/graphql",

@@ -108,7 +108,7 @@ def settings() -> Settings:
 
 @pytest.fixture
 def app(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]) -> Any:
-    return create_app(settings, database_url="", sessionmaker=sessionmaker)
+    return create_app(settings, database_url="", sessionmaker=sessionmaker, listen=False)
 
 
 @pytest.fixture

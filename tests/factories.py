@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,12 +17,14 @@ _seq = itertools.count(1)
 _fast_hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 PASSWORD = "correct horse battery staple"
 
+T = TypeVar("T")
+
 
 def now() -> datetime:
     return datetime.now(UTC)
 
 
-async def _save(session: AsyncSession, obj: Any) -> Any:
+async def _save(session: AsyncSession, obj: T) -> T:
     session.add(obj)
     await session.flush()
     return obj

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from db import models
 from db.queries.batch import rows_by_ids
@@ -31,6 +32,7 @@ BID_LIST = ListSpec(
     },
     sortable=frozenset({"id", "amount", "sequence", "placed_at"}),
     default_sort=(Sort("placed_at", descending=True),),
+    staff_only=frozenset({"client_id"}),
 )
 
 
@@ -47,14 +49,49 @@ async def accepted_bid_rows(
     Call it with the item locked: the rules engine rebuilds the bidders' maxima from these.
     """
     stmt = (
-        sa.select(B.client_id, B.amount, B.max_amount, B.sequence)
-        .where(B.item_id == item_id, B.status == models.BidStatus.ACCEPTED)
-        .order_by(B.sequence)
+        sa.select(col(B.client_id), col(B.amount), col(B.max_amount), col(B.sequence))
+        .where(col(B.item_id) == item_id, col(B.status) == models.BidStatus.ACCEPTED)
+        .order_by(col(B.sequence))
     )
-    return [tuple(row) for row in await db.session.execute(stmt)]  # type: ignore[misc]
+    result = await db.session.execute(stmt)
+    return [(client_id, amount, max_amount, seq) for client_id, amount, max_amount, seq in result]
 
 
 async def bids_by_idempotency_key(db: OperationDB, user_id: int, key: str) -> Sequence[models.Bid]:
     """Rows a user's earlier call with this idempotency key placed."""
-    stmt = sa.select(B).where(B.user_id == user_id, B.idempotency_key == key).order_by(B.sequence)
+    stmt = (
+        sa.select(B)
+        .where(col(B.user_id) == user_id, col(B.idempotency_key) == key)
+        .order_by(col(B.sequence))
+    )
     return (await db.session.execute(stmt)).scalars().all()
+
+
+async def bids_after_sequence(
+    db: OperationDB,
+    viewer: Viewer,
+    item_ids: Sequence[int],
+    after: Mapping[int, int],
+    upto: int | None = None,
+) -> Sequence[models.Bid]:
+    """Readable bids of these items with ``sequence > after[item]`` (and ``<= upto``), in order."""
+    if not item_ids:
+        return []
+    conditions = [
+        sa.and_(col(B.item_id) == item_id, col(B.sequence) > after.get(item_id, 0))
+        for item_id in item_ids
+    ]
+    stmt = readable_bids(viewer).where(sa.or_(*conditions))
+    if upto is not None:
+        stmt = stmt.where(col(B.sequence) <= upto)
+    return await db.all(stmt.order_by(col(B.item_id), col(B.sequence)))
+
+
+async def last_sequences_by_sale(db: OperationDB, sale_id: int) -> dict[int, int]:
+    """Each item of the sale and the sequence of its latest bid (0 before any)."""
+    rows = await db.rows(
+        sa.select(col(models.Item.id), col(models.Item.last_sequence)).where(
+            col(models.Item.sale_id) == sale_id
+        )
+    )
+    return {item_id: last for item_id, last in rows}

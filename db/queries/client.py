@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from db import models
 from db.queries.batch import rows_by_ids
@@ -58,6 +59,6 @@ async def clients_by_ids(db: OperationDB, viewer: Viewer, ids: Sequence[int]) ->
 
 async def paddles_by_client_ids(db: OperationDB, ids: Sequence[int]) -> list[str | None]:
     """Bidder (paddle) numbers by client id; public, unlike the client record itself."""
-    rows = await db.rows(sa.select(C.id, C.bidder_number).where(C.id.in_(set(ids))))
+    rows = await db.rows(sa.select(col(C.id), col(C.bidder_number)).where(col(C.id).in_(set(ids))))
     found = dict(rows)
     return [found.get(i) for i in ids]

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from db import models
 from db.queries.batch import rows_by_ids
@@ -57,6 +58,7 @@ ITEM_LIST = ListSpec(
         }
     ),
     default_sort=(Sort("lot"),),
+    staff_only=frozenset({"consignment_id", "winner_id"}),
     search=(I.title, I.description, I.lot_number),
 )
 
@@ -70,7 +72,7 @@ async def lock_item(db: OperationDB, item_id: int) -> models.Item | None:
     """``SELECT … FOR UPDATE`` the item: every bid on a lot is serialized on this row lock."""
     result = await db.session.execute(
         sa.select(I)
-        .where(I.id == item_id)
+        .where(col(I.id) == item_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )

@@ -101,10 +101,20 @@ class ListSpec:
     extra_conditions: Mapping[str, Callable[[Condition], ColumnElement[bool]]] = field(
         default_factory=dict
     )
+    staff_only: frozenset[str] = frozenset()
+    """Filters that would reveal staff-only facts (a lot's winner, a bid's bidder)."""
 
     @property
     def id_column(self) -> Any:
         return self.model.id
+
+    def check_filters(self, query: ListQuery, *, is_staff: bool) -> None:
+        """Refuse a non-staff filter on a staff-only field (rows alone would leak it)."""
+        if is_staff:
+            return
+        for name, _ in query.filters:
+            if name in self.staff_only:
+                raise ListError(f"only staff may filter by `{_camel(name)}`", _camel(name))
 
 
 @dataclass(slots=True)
@@ -115,6 +125,11 @@ class Page:
     cursors: list[str]
     has_next_page: bool
     has_previous_page: bool
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
 
 
 def _condition_clauses(column: Any, cond: Condition) -> list[ColumnElement[bool]]:

@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql import ColumnElement
+from sqlmodel import col
 
 from db import models
 from db.queries.batch import rows_by_ids
@@ -24,13 +25,16 @@ def status_expression() -> ColumnElement[str]:
     """The computed sale status (REST Decision D17) as SQL, so it can be filtered and sorted."""
     now = sa.func.now()
     return sa.case(
-        (S.published.is_(False), sa.literal(models.SaleStatus.DRAFT.value)),
+        (col(S.published).is_(False), sa.literal(models.SaleStatus.DRAFT.value)),
         (
-            sa.or_(S.closed_at.is_not(None), sa.and_(S.ends_at.is_not(None), S.ends_at <= now)),
+            sa.or_(
+                col(S.closed_at).is_not(None),
+                sa.and_(col(S.ends_at).is_not(None), col(S.ends_at) <= now),
+            ),
             sa.literal(models.SaleStatus.CLOSED.value),
         ),
         (
-            sa.and_(S.starts_at.is_not(None), S.starts_at > now),
+            sa.and_(col(S.starts_at).is_not(None), col(S.starts_at) > now),
             sa.literal(models.SaleStatus.UPCOMING.value),
         ),
         else_=sa.literal(models.SaleStatus.PUBLISHED.value),

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from db import models
 from db.queries.batch import rows_by_ids
@@ -32,11 +33,11 @@ async def user_by_token_hash(
     """The active user owning an unexpired token with this digest."""
     stmt = (
         sa.select(models.User, models.AccessToken)
-        .join(models.AccessToken, models.AccessToken.user_id == models.User.id)
+        .join(models.AccessToken, col(models.AccessToken.user_id) == models.User.id)
         .where(
-            models.AccessToken.token_hash == token_hash,
-            models.AccessToken.expires_at > now,
-            models.User.is_active.is_(True),
+            col(models.AccessToken.token_hash) == token_hash,
+            col(models.AccessToken.expires_at) > now,
+            col(models.User.is_active).is_(True),
         )
     )
     row = (await db.execute(stmt)).first()

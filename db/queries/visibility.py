@@ -11,13 +11,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql import ColumnElement, Select
+from sqlmodel import col
 
 from db import models
 from db.queries.viewer import Viewer
 
 
 def public_sale_condition() -> ColumnElement[bool]:
-    return sa.and_(models.Sale.published.is_(True), models.Sale.hidden.is_(False))
+    return sa.and_(col(models.Sale.published).is_(True), col(models.Sale.hidden).is_(False))
 
 
 def _nothing(stmt: Select[Any]) -> Select[Any]:
@@ -30,8 +31,8 @@ def readable_sales(viewer: Viewer) -> Select[Any]:
 
 
 def public_item_condition() -> ColumnElement[bool]:
-    public_sales = sa.select(models.Sale.id).where(public_sale_condition())
-    return sa.and_(models.Item.published.is_(True), models.Item.sale_id.in_(public_sales))
+    public_sales = sa.select(col(models.Sale.id)).where(public_sale_condition())
+    return sa.and_(col(models.Item.published).is_(True), col(models.Item.sale_id).in_(public_sales))
 
 
 def readable_items(viewer: Viewer) -> Select[Any]:
@@ -44,12 +45,13 @@ def readable_bids(viewer: Viewer) -> Select[Any]:
     stmt = sa.select(models.Bid)
     if viewer.is_staff:
         return stmt
-    public_items = sa.select(models.Item.id).where(public_item_condition())
+    public_items = sa.select(col(models.Item.id)).where(public_item_condition())
     visible = sa.and_(
-        models.Bid.status == models.BidStatus.ACCEPTED, models.Bid.item_id.in_(public_items)
+        col(models.Bid.status) == models.BidStatus.ACCEPTED,
+        col(models.Bid.item_id).in_(public_items),
     )
     if viewer.client_id is not None:
-        visible = sa.or_(visible, models.Bid.client_id == viewer.client_id)
+        visible = sa.or_(visible, col(models.Bid.client_id) == viewer.client_id)
     return stmt.where(visible)
 
 
@@ -59,7 +61,7 @@ def readable_clients(viewer: Viewer) -> Select[Any]:
         return stmt
     if viewer.client_id is None:
         return _nothing(stmt)
-    return stmt.where(models.Client.id == viewer.client_id)
+    return stmt.where(col(models.Client.id) == viewer.client_id)
 
 
 def readable_addresses(viewer: Viewer) -> Select[Any]:
@@ -68,7 +70,7 @@ def readable_addresses(viewer: Viewer) -> Select[Any]:
         return stmt
     if viewer.client_id is None:
         return _nothing(stmt)
-    return stmt.where(models.Address.client_id == viewer.client_id)
+    return stmt.where(col(models.Address.client_id) == viewer.client_id)
 
 
 def readable_orders(viewer: Viewer) -> Select[Any]:
@@ -77,15 +79,15 @@ def readable_orders(viewer: Viewer) -> Select[Any]:
         return stmt
     if viewer.client_id is None:
         return _nothing(stmt)
-    return stmt.where(models.Order.client_id == viewer.client_id)
+    return stmt.where(col(models.Order.client_id) == viewer.client_id)
 
 
 def readable_order_lines(viewer: Viewer) -> Select[Any]:
     stmt = sa.select(models.OrderLine)
     if viewer.is_staff:
         return stmt
-    own_orders = readable_orders(viewer).with_only_columns(models.Order.id)
-    return stmt.where(models.OrderLine.order_id.in_(own_orders))
+    own_orders = readable_orders(viewer).with_only_columns(col(models.Order.id))
+    return stmt.where(col(models.OrderLine.order_id).in_(own_orders))
 
 
 def readable_transactions(viewer: Viewer) -> Select[Any]:
@@ -94,7 +96,7 @@ def readable_transactions(viewer: Viewer) -> Select[Any]:
         return stmt
     if viewer.client_id is None:
         return _nothing(stmt)
-    return stmt.where(models.Transaction.client_id == viewer.client_id)
+    return stmt.where(col(models.Transaction.client_id) == viewer.client_id)
 
 
 def readable_consignments(viewer: Viewer) -> Select[Any]:
@@ -103,7 +105,7 @@ def readable_consignments(viewer: Viewer) -> Select[Any]:
         return stmt
     if viewer.client_id is None:
         return _nothing(stmt)
-    return stmt.where(models.Consignment.consignor_id == viewer.client_id)
+    return stmt.where(col(models.Consignment.consignor_id) == viewer.client_id)
 
 
 def readable_notes(viewer: Viewer) -> Select[Any]:
@@ -113,7 +115,7 @@ def readable_notes(viewer: Viewer) -> Select[Any]:
 
 def readable_files(viewer: Viewer) -> Select[Any]:
     stmt = sa.select(models.File)
-    return stmt if viewer.is_staff else stmt.where(models.File.is_private.is_(False))
+    return stmt if viewer.is_staff else stmt.where(col(models.File.is_private).is_(False))
 
 
 def readable_users(viewer: Viewer) -> Select[Any]:
@@ -122,7 +124,7 @@ def readable_users(viewer: Viewer) -> Select[Any]:
         return stmt
     if viewer.user_id is None:
         return _nothing(stmt)
-    return stmt.where(models.User.id == viewer.user_id)
+    return stmt.where(col(models.User.id) == viewer.user_id)
 
 
 def readable_activities(viewer: Viewer) -> Select[Any]:

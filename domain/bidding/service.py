@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from db import models
 from db.queries.bid import accepted_bid_rows, bids_by_idempotency_key
@@ -144,12 +145,12 @@ async def place_bid(
                         await session.execute(
                             sa.select(models.Bid)
                             .where(
-                                models.Bid.item_id == item.id,
-                                models.Bid.user_id == principal.user_id,
-                                models.Bid.placed_at == first.placed_at,
-                                models.Bid.sequence >= first.sequence,
+                                col(models.Bid.item_id) == item.id,
+                                col(models.Bid.user_id) == principal.user_id,
+                                col(models.Bid.placed_at) == first.placed_at,
+                                col(models.Bid.sequence) >= first.sequence,
                             )
-                            .order_by(models.Bid.sequence)
+                            .order_by(col(models.Bid.sequence))
                         )
                     ).scalars()
                 )
@@ -171,8 +172,8 @@ async def place_bid(
             )
         if violation is None and item.consignment_id is not None:
             consignor = await session.scalar(
-                sa.select(models.Consignment.consignor_id).where(
-                    models.Consignment.id == item.consignment_id
+                sa.select(col(models.Consignment.consignor_id)).where(
+                    col(models.Consignment.id) == item.consignment_id
                 )
             )
             if consignor == client.id:

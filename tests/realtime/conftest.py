@@ -1,0 +1,54 @@
+"""Committed-mode fixtures: NOTIFY fires only on commit, so these tests commit for real."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, TypeVar
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.base import metadata
+from db.engine import create_engine, create_sessionmaker
+
+T = TypeVar("T")
+
+
+class Committed:
+    """Runs async set-up code against the test database in its own event loop, committing."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def run(self, build: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        async def go() -> T:
+            engine = create_engine(self.url, pool_size=1)
+            try:
+                async with create_sessionmaker(engine)() as session:
+                    result = await build(session)
+                    await session.commit()
+                    return result
+            finally:
+                await engine.dispose()
+
+        return asyncio.run(go())
+
+    def truncate(self) -> None:
+        async def go() -> None:
+            engine = create_engine(self.url, pool_size=1)
+            tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+            async with engine.begin() as conn:
+                await conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            await engine.dispose()
+
+        asyncio.run(go())
+
+
+@pytest.fixture
+def committed(database_url: str) -> Iterator[Committed]:
+    """The session's database in committed mode; every table is emptied afterwards."""
+    helper = Committed(database_url)
+    yield helper
+    helper.truncate()
