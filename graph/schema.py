@@ -11,8 +11,8 @@ from strawberry.extensions import MaskErrors, ParserCache, QueryDepthLimiter, Va
 from strawberry.schema.config import StrawberryConfig
 
 from graph.activity.queries import ActivityQueries
-from graph.bid.mutations import BidMutations
 from graph.address.queries import AddressQueries
+from graph.bid.mutations import BidMutations
 from graph.category.queries import CategoryQueries
 from graph.client.queries import ClientQueries
 from graph.consignment.queries import ConsignmentQueries

@@ -33,8 +33,10 @@ async def test_filtering_items_by_winner_is_staff_only(
     # given
     winner = await factories.create_client(session)
     await factories.create_item(session, winner_id=winner.id, hammer_price=Decimal("100"))
-    caller = await factories.create_staff(session) if as_staff else await factories.create_bidder(
-        session
+    caller = (
+        await factories.create_staff(session)
+        if as_staff
+        else await factories.create_bidder(session)
     )
 
     # when

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import random
 from collections.abc import Iterator
@@ -168,7 +169,7 @@ def test_concurrent_bids_through_two_processes_stay_serialized_and_reach_subscri
     amounts = [b.amount for b in bids]
     assert len(accepted) > 20
     assert sequences == list(range(1, len(bids) + 1))  # gapless
-    assert all(a < b for a, b in zip(amounts, amounts[1:], strict=False))  # strictly rising
+    assert all(a < b for a, b in itertools.pairwise(amounts))  # strictly rising
     assert item.current_bid == amounts[-1]
     assert item.bid_count == len(bids)
     stored_ids = {b.id for b in bids}
