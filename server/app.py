@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -18,6 +20,7 @@ from domain.auth import TokenPolicy
 from graph.router import GraphQLAuthError, GraphState, create_graphql_router
 from graph.schema import schema
 from realtime.bus import EventBus
+from server.closer import run_closer
 from server.settings import Settings
 
 
@@ -35,6 +38,7 @@ def create_app(
     database_url: str,
     sessionmaker: async_sessionmaker[AsyncSession] | None = None,
     listen: bool = True,
+    closer: bool | None = None,
 ) -> FastAPI:
     """The application.
 
@@ -49,13 +53,24 @@ def create_app(
         sessionmaker = create_sessionmaker(engine)
     bus = EventBus.for_url(plain_url(async_url(database_url))) if listen else None
 
+    run_closer_task = settings.closer if closer is None else closer
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if bus is not None:
             await bus.start()
+        task = (
+            asyncio.create_task(run_closer(sessionmaker, settings.closer_interval))
+            if run_closer_task
+            else None
+        )
         try:
             yield
         finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             if bus is not None:
                 await bus.stop()
             if engine is not None:

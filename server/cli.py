@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sys
 from typing import Annotated
@@ -140,6 +141,31 @@ def demo_data(
         raise _fail(f"cannot connect to PostgreSQL: {exc}") from exc
     for line in summary.lines():
         typer.echo(line)
+
+
+@app.command()
+def worker(
+    interval: Annotated[float, typer.Option(help="Seconds between closing rounds.")] = 1.0,
+) -> None:
+    """Run the background work apart from the web server: the timed-lot closer."""
+    from db.engine import create_engine, create_sessionmaker
+    from server.closer import run_closer
+
+    settings = _settings()
+    handle = _database(settings)
+    url: str = handle.url  # type: ignore[attr-defined]
+    _migrate(url)
+
+    async def main() -> None:
+        engine = create_engine(url, pool_size=2, max_overflow=0)
+        try:
+            await run_closer(create_sessionmaker(engine), interval)
+        finally:
+            await engine.dispose()
+
+    typer.echo("Gavel worker: closing timed lots as they come due (Ctrl-C to stop).", err=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(main())
 
 
 @app.command("create-user")

@@ -20,6 +20,7 @@ from db.migrate import upgrade
 from db.session import OperationDB
 from server.app import create_app
 from server.settings import Settings
+from tests.committed import Committed
 from tests.graphql_client import GraphQLClient
 
 pytest_plugins: list[str] = []
@@ -108,7 +109,9 @@ def settings() -> Settings:
 
 @pytest.fixture
 def app(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]) -> Any:
-    return create_app(settings, database_url="", sessionmaker=sessionmaker, listen=False)
+    return create_app(
+        settings, database_url="", sessionmaker=sessionmaker, listen=False, closer=False
+    )
 
 
 @pytest.fixture
@@ -157,3 +160,14 @@ def count_queries(engine: AsyncEngine) -> Iterator[StatementCounter]:
     sa.event.listen(engine.sync_engine, "before_cursor_execute", counter)
     yield counter
     sa.event.remove(engine.sync_engine, "before_cursor_execute", counter)
+
+
+@pytest.fixture
+def committed(database_url: str) -> Iterator[Committed]:
+    """The session's database in committed mode (for concurrency and NOTIFY tests).
+
+    Every table is emptied afterwards so the rolled-back tests still start from nothing.
+    """
+    helper = Committed(database_url)
+    yield helper
+    helper.truncate()

@@ -14,7 +14,7 @@ from strawberry.relay import to_base64
 from db.url import async_url, plain_url
 from server.app import create_app
 from server.settings import Settings
-from tests.realtime.conftest import Committed
+from tests.committed import Committed
 from tests.realtime.test_subscriptions import BID_PLACED_SUBSCRIPTION, _bid, _setup, _token
 from tests.ws_client import WSClient
 

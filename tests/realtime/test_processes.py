@@ -19,7 +19,7 @@ from strawberry.relay import to_base64
 
 from db import models
 from tests import factories
-from tests.realtime.conftest import Committed
+from tests.committed import Committed
 from tests.realtime.servers import running_servers
 from tests.realtime.test_subscriptions import LOGIN_MUTATION
 

@@ -14,7 +14,7 @@ from strawberry.relay import to_base64
 from server.app import create_app
 from server.settings import Settings
 from tests import factories
-from tests.realtime.conftest import Committed
+from tests.committed import Committed
 from tests.ws_client import WSClient
 
 pytestmark = pytest.mark.realtime

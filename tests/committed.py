@@ -1,12 +1,11 @@
-"""Committed-mode fixtures: NOTIFY fires only on commit, so these tests commit for real."""
+"""Committed mode: NOTIFY fires only on commit and concurrency needs real connections."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -44,11 +43,3 @@ class Committed:
             await engine.dispose()
 
         asyncio.run(go())
-
-
-@pytest.fixture
-def committed(database_url: str) -> Iterator[Committed]:
-    """The session's database in committed mode; every table is emptied afterwards."""
-    helper = Committed(database_url)
-    yield helper
-    helper.truncate()

@@ -1,0 +1,101 @@
+"""Closing timed lots when their time is up, safely from any number of processes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlmodel import col
+
+from db import models
+from db.session import OperationDB
+from domain.bidding import rules
+from realtime.events import Event, ItemUpdated, SaleUpdated
+from realtime.publish import publish
+
+OPEN_STATUSES = (models.ItemStatus.AVAILABLE, models.ItemStatus.ACTIVE)
+
+
+@dataclass(frozen=True, slots=True)
+class ClosedLot:
+    item_id: int
+    sale_id: int
+    status: models.ItemStatus
+    hammer_price: Decimal | None
+    winner_id: int | None
+
+
+async def close_due_lots(db: OperationDB, now: datetime, limit: int = 200) -> list[ClosedLot]:
+    """Close up to ``limit`` timed lots whose ``closes_at`` has passed; one transaction.
+
+    Lots are claimed with ``FOR UPDATE SKIP LOCKED``: a lot a bid is holding (its soft-close
+    extension may be committing) is skipped and looked at again next time, and two closers
+    never claim the same lot. PostgreSQL re-checks ``closes_at`` on the locked row, so a lot
+    extended in the meantime is not closed early. A lot is SOLD to the leading bidder at the
+    current bid when the reserve is met, else UNSOLD. A sale whose last lot closed is closed.
+    """
+    items = models.Item
+    async with db.transaction() as session:
+        due = (
+            (
+                await session.execute(
+                    sa.select(items)
+                    .join(models.Sale, col(models.Sale.id) == col(items.sale_id))
+                    .where(
+                        col(models.Sale.kind) == models.SaleKind.TIMED,
+                        col(items.status).in_(OPEN_STATUSES),
+                        col(items.closes_at) <= now,
+                    )
+                    .order_by(col(items.closes_at), col(items.id))
+                    .limit(limit)
+                    .with_for_update(of=items, skip_locked=True)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        if not due:
+            return []
+        leading_ids = [item.leading_bid_id for item in due if item.leading_bid_id is not None]
+        leader_rows = await session.execute(
+            sa.select(col(models.Bid.id), col(models.Bid.client_id)).where(
+                col(models.Bid.id).in_(leading_ids)
+            )
+        )
+        leaders: dict[int, int] = {bid_id: client_id for bid_id, client_id in leader_rows}
+        closed: list[ClosedLot] = []
+        events: list[Event] = []
+        for item in due:
+            leader = leaders.get(item.leading_bid_id) if item.leading_bid_id else None
+            sold = (
+                leader is not None
+                and item.current_bid is not None
+                and rules.reserve_met(item.current_bid, item.reserve_price)
+            )
+            item.status = models.ItemStatus.SOLD if sold else models.ItemStatus.UNSOLD
+            item.hammer_price = item.current_bid if sold else None
+            item.winner_id = leader if sold else None
+            item.closed_at = now
+            item.updated_at = now
+            closed.append(
+                ClosedLot(item.id, item.sale_id, item.status, item.hammer_price, item.winner_id)
+            )
+            events.append(ItemUpdated(item_id=item.id, sale_id=item.sale_id, reason="closed"))
+        await session.flush()
+        for sale_id in sorted({item.sale_id for item in due}):
+            still_open = await session.scalar(
+                sa.select(sa.func.count())
+                .select_from(items)
+                .where(col(items.sale_id) == sale_id, col(items.status).in_(OPEN_STATUSES))
+            )
+            if not still_open:
+                await session.execute(
+                    sa.update(models.Sale)
+                    .where(col(models.Sale.id) == sale_id, col(models.Sale.closed_at).is_(None))
+                    .values(closed_at=now, updated_at=now)
+                )
+                events.append(SaleUpdated(sale_id=sale_id))
+        await publish(session, *events)
+    return closed

@@ -1,0 +1,30 @@
+"""The lot closer loop, run inside `gavel serve` and by `gavel worker`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.session import OperationDB
+from domain.bidding.closing import close_due_lots
+
+log = logging.getLogger(__name__)
+
+
+async def run_closer(sessionmaker: async_sessionmaker[AsyncSession], interval: float = 1.0) -> None:
+    """Close due lots every ``interval`` seconds until cancelled (errors are logged, not fatal)."""
+    while True:
+        db = OperationDB(sessionmaker)
+        try:
+            while closed := await close_due_lots(db, datetime.now(UTC)):
+                log.info("closed %d lots", len(closed))
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("lot closer failed; retrying")
+        finally:
+            await db.close()
+        await asyncio.sleep(interval)
