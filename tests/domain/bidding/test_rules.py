@@ -225,3 +225,287 @@ def test_any_sequence_keeps_the_auction_invariants(
             bound = max(second + increment_for(second, state.table), explicit[leader.client_id])
             assert state.current_bid <= bound  # as little as needed
     assert prices == sorted(prices)  # the price never decreases
+
+
+CENT_TABLE = increment_table([{"from": "0", "increment": "1"}])
+Bid = tuple[int, str, str | None]
+
+
+@pytest.mark.parametrize(
+    ("_case", "bids", "price", "leader", "outcome", "reserve", "table"),
+    [
+        (
+            "first bid above the start price",
+            [(1, "150", None)],
+            "150",
+            1,
+            Outcome.WINNING,
+            None,
+            TABLE,
+        ),
+        (
+            "plain vs plain",
+            [(1, "100", None), (2, "110", None)],
+            "110",
+            2,
+            Outcome.WINNING,
+            None,
+            TABLE,
+        ),
+        (
+            "alternating plain bids",
+            [(1, "100", None), (2, "110", None), (1, "120", None), (2, "130", None)],
+            "130",
+            2,
+            Outcome.WINNING,
+            None,
+            TABLE,
+        ),
+        (
+            "max equal to amount is a plain bid",
+            [(1, "100", "100"), (2, "110", None)],
+            "110",
+            2,
+            Outcome.WINNING,
+            None,
+            TABLE,
+        ),
+        (
+            "new max just above the leader's max",
+            [(1, "100", "300"), (2, "110", "310")],
+            "310",
+            2,
+            Outcome.WINNING,
+            None,
+            TABLE,
+        ),
+        (
+            "leader re-bids without a max",
+            [(1, "100", None), (1, "150", None)],
+            "150",
+            1,
+            Outcome.WINNING,
+            None,
+            TABLE,
+        ),
+        (
+            "a lower new max never lowers a standing one",
+            [(1, "100", "500"), (1, "110", "200"), (2, "300", None)],
+            "320",
+            1,
+            Outcome.OUTBID,
+            None,
+            TABLE,
+        ),
+        (
+            "runner-up at 195 uses the 10 band",
+            [(1, "100", "1000"), (2, "190", "195")],
+            "205",
+            1,
+            Outcome.OUTBID,
+            None,
+            TABLE,
+        ),
+        (
+            "runner-up at 200 uses the 20 band",
+            [(1, "100", "1000"), (2, "200", None)],
+            "220",
+            1,
+            Outcome.OUTBID,
+            None,
+            TABLE,
+        ),
+        (
+            "runner-up at 500 uses the 50 band",
+            [(1, "100", "2000"), (2, "500", None)],
+            "550",
+            1,
+            Outcome.OUTBID,
+            None,
+            TABLE,
+        ),
+        (
+            "runner-up at 1000 uses the 100 band",
+            [(1, "100", "5000"), (2, "1000", None)],
+            "1100",
+            1,
+            Outcome.OUTBID,
+            None,
+            TABLE,
+        ),
+        (
+            "runner-up at 20000 uses the 2000 band",
+            [(1, "100", "30000"), (2, "20000", None)],
+            "22000",
+            1,
+            Outcome.OUTBID,
+            None,
+            TABLE,
+        ),
+        (
+            "cents survive the increment",
+            [(1, "100", "5000"), (2, "990", "999.99")],
+            "1049.99",
+            1,
+            Outcome.OUTBID,
+            None,
+            TABLE,
+        ),
+        (
+            "top band capped at the leader's max",
+            [(1, "50000", "60000"), (2, "55000", None)],
+            "60000",
+            1,
+            Outcome.OUTBID,
+            None,
+            TABLE,
+        ),
+        (
+            "custom one-unit table",
+            [(1, "100", "200"), (2, "101", None)],
+            "102",
+            1,
+            Outcome.OUTBID,
+            None,
+            CENT_TABLE,
+        ),
+        (
+            "three-way proxy war",
+            [(1, "100", "300"), (2, "110", "400"), (3, "340", "350")],
+            "370",
+            2,
+            Outcome.OUTBID,
+            None,
+            TABLE,
+        ),
+        (
+            "exhausted proxy re-bids and retakes the lead",
+            [(1, "100", "300"), (2, "110", "350"), (1, "340", "400")],
+            "370",
+            1,
+            Outcome.WINNING,
+            None,
+            TABLE,
+        ),
+        (
+            "equal max with a higher amount still loses to the earlier",
+            [(1, "100", "300"), (2, "300", "300")],
+            "300",
+            1,
+            Outcome.OUTBID,
+            None,
+            TABLE,
+        ),
+        (
+            "reserve jump answering a competitor",
+            [(1, "100", "350"), (2, "110", "1000")],
+            "400",
+            2,
+            Outcome.WINNING,
+            "400",
+            TABLE,
+        ),
+        (
+            "reserve exactly at the leading max",
+            [(1, "100", "400")],
+            "400",
+            1,
+            Outcome.WINNING,
+            "400",
+            TABLE,
+        ),
+        (
+            "war continues above a reserve that jumped",
+            [(1, "100", "500"), (2, "320", "330")],
+            "350",
+            1,
+            Outcome.OUTBID,
+            "300",
+            TABLE,
+        ),
+        (
+            "reserve above every max stays unmet",
+            [(1, "100", "350"), (2, "110", None)],
+            "120",
+            1,
+            Outcome.OUTBID,
+            "400",
+            TABLE,
+        ),
+        (
+            "new leader below the reserve",
+            [(1, "100", None), (2, "110", "150")],
+            "110",
+            2,
+            Outcome.WINNING_RESERVE_NOT_MET,
+            "500",
+            TABLE,
+        ),
+        (
+            "reserve below the start price is met by the first bid",
+            [(1, "100", None)],
+            "100",
+            1,
+            Outcome.WINNING,
+            "50",
+            TABLE,
+        ),
+    ],
+)
+def test_proxy_war_table(
+    _case: str,
+    bids: list[Bid],
+    price: str,
+    leader: int,
+    outcome: Outcome,
+    reserve: str | None,
+    table: tuple,
+) -> None:
+    state, results = play(lot(reserve=reserve, table=table), *bids)
+    assert state.current_bid == D(price)
+    assert state.leader_id == leader
+    assert results[-1].outcome is outcome
+
+
+@pytest.mark.parametrize(
+    ("_case", "bids", "rows"),
+    [
+        (
+            "plain bid answered by a proxy",
+            [(1, "100", "500"), (2, "150", None)],
+            [(2, "150", False), (1, "160", True)],
+        ),
+        (
+            "new leader after the old max defends",
+            [(1, "100", "300"), (2, "110", "350")],
+            [(1, "300", True), (2, "320", True)],
+        ),
+        (
+            "loser's max shown before the winner answers",
+            [(1, "100", "500"), (2, "110", "300")],
+            [(2, "110", False), (2, "300", True), (1, "320", True)],
+        ),
+        (
+            "tie leaves no row for the later bid",
+            [(1, "100", "300"), (2, "300", None)],
+            [(1, "300", True)],
+        ),
+    ],
+)
+def test_rows_of_the_last_bid(
+    _case: str, bids: list[Bid], rows: list[tuple[int, str, bool]]
+) -> None:
+    _, results = play(lot(), *bids)
+    assert [(s.client_id, s.amount, s.is_proxy) for s in results[-1].steps] == [
+        (client, D(amount), proxy) for client, amount, proxy in rows
+    ]
+
+
+def test_a_bid_one_cent_below_the_minimum_is_refused() -> None:
+    state, _ = play(lot(), (1, "100", None))
+    with pytest.raises(BidRejected) as caught:
+        resolve_bid(state, BidAttempt(2, D("109.99"), None, 2))
+    assert (caught.value.code, caught.value.message) == (
+        "BELOW_MINIMUM",
+        "Bid amount must be at least 110.00.",
+    )
