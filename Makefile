@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck schema bench clean
+.PHONY: serve test lint typecheck schema bench bench-bids clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ schema: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/graph_read.py
+
+bench-bids: $(STAMP)
+	$(BIN)/python bench/bids.py
 
 clean:
 	rm -rf $(VENV) .gavel .pytest_cache .mypy_cache .ruff_cache

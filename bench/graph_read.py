@@ -19,38 +19,32 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import secrets
-import socket
-import subprocess
-import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
 import orjson
 
+from bench.common import (
+    TOKEN_POLICY,
+    Run,
+    asyncpg_kwargs,
+    fresh_database,
+    log,
+    running_server,
+)
 from db import models
-from db.admin import create_database, drop_database
 from db.engine import create_engine, create_sessionmaker
 from db.session import OperationDB
-from db.url import async_url
-from domain.auth import TokenPolicy, hash_password, issue_token
-from server.database import migrate, resolve_database
-from server.settings import Settings
+from domain.auth import hash_password, issue_token
 
-ROOT = Path(__file__).resolve().parent.parent
 SALES, LOTS, BIDS, BIDDERS = 20, 50, 5, 200
-SECRET_KEY = "gavel-bench-secret"
-STARTUP_SECONDS = 60
 
 CATALOGUE_QUERY = """
 query Catalogue {
@@ -183,92 +177,11 @@ async def seed(url: str) -> str:
             )
             session.add(staff)
             await session.flush()
-            policy = TokenPolicy(secret_key=SECRET_KEY.encode(), ttl=timedelta(hours=1))
-            issued = await issue_token(db, staff, policy, now)
+            issued = await issue_token(db, staff, TOKEN_POLICY, now)
         await db.close()
         return issued.token
     finally:
         await engine.dispose()
-
-
-# -- the server ----------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen[bytes]
-    base_url: str
-    log: Any
-
-    def output(self) -> str:
-        self.log.seek(0)
-        return str(self.log.read().decode(errors="replace"))
-
-
-def spawn_server(database_url: str) -> Server:
-    """uvicorn with the app factory, in a subprocess on a free loopback port."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "GAVEL_SECRET_KEY": SECRET_KEY,
-        "GAVEL_LOG_LEVEL": "warning",
-    }
-    log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server; stop_server closes it
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "server.main:app_factory",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    return Server(process, f"http://127.0.0.1:{port}", log)
-
-
-async def wait_until_ready(server: Server) -> None:
-    """Poll /healthz until the server answers (or fail with its output)."""
-    deadline = time.monotonic() + STARTUP_SECONDS
-    async with httpx.AsyncClient(base_url=server.base_url, timeout=2) as client:
-        while time.monotonic() < deadline:
-            if server.process.poll() is not None:
-                raise RuntimeError(f"the server exited early:\n{server.output()}")
-            try:
-                if (await client.get("/healthz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.2)
-    raise RuntimeError(f"no answer within {STARTUP_SECONDS} s; server output:\n{server.output()}")
-
-
-def stop_server(server: Server) -> None:
-    if server.process.poll() is None:
-        server.process.terminate()
-        try:
-            server.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.process.kill()
-            server.process.wait(timeout=5)
-    server.log.close()
 
 
 # -- the two ways of reading ---------------------------------------------------------------------
@@ -346,35 +259,7 @@ def sql_reader(pool: asyncpg.Pool) -> Callable[[], Awaitable[Any]]:
     return read
 
 
-def asyncpg_kwargs(url: str) -> dict[str, Any]:
-    parsed = async_url(url)
-    kwargs = {
-        "user": parsed.username,
-        "password": parsed.password,
-        "database": parsed.database,
-        "host": parsed.host or parsed.query.get("host"),
-        "port": parsed.port,
-    }
-    return {key: value for key, value in kwargs.items() if value}
-
-
 # -- measuring -----------------------------------------------------------------------------------
-
-
-@dataclass
-class Run:
-    requests: int
-    seconds: float
-    latencies: list[float]
-
-    @property
-    def rps(self) -> float:
-        return self.requests / self.seconds
-
-    def percentile(self, p: float) -> float:
-        ordered = sorted(self.latencies)
-        index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))
-        return ordered[index] * 1000
 
 
 async def measure(
@@ -449,46 +334,30 @@ def print_table(rows: list[tuple[int, Run, Run]], max_requests: int, max_seconds
 
 
 async def run_benchmark(concurrencies: list[int], max_requests: int, max_seconds: float) -> None:
-    settings = Settings()
-    handle = resolve_database(settings)  # keeps an embedded server alive while referenced
-    name = f"gavel_bench_{secrets.token_hex(4)}"
-    where = "embedded PostgreSQL" if handle.is_embedded else "DATABASE_URL's server"
-    print(f"creating database {name} on the {where}…", file=sys.stderr)
-    url = await create_database(handle.url, name)
-    server: Server | None = None
-    try:
-        await migrate(url)
+    async with fresh_database("gavel_bench") as url:
         begin = time.perf_counter()
         token = await seed(url)
-        print(f"loaded the catalogue in {time.perf_counter() - begin:.1f} s", file=sys.stderr)
-        server = spawn_server(url)
-        await wait_until_ready(server)
-        print(f"server on {server.base_url}", file=sys.stderr)
-        pool = await asyncpg.create_pool(
-            **asyncpg_kwargs(url), min_size=max(concurrencies), max_size=max(concurrencies)
-        )
-        limits = httpx.Limits(max_connections=max(concurrencies))
-        try:
-            async with httpx.AsyncClient(
-                base_url=server.base_url, timeout=120, limits=limits
-            ) as client:
-                read_graph, read_sql = graphql_reader(client, token), sql_reader(pool)
-                check_same_data(await read_graph(), await read_sql())
-                rows = []
-                for concurrency in concurrencies:
-                    print(f"measuring {concurrency} concurrent client(s)…", file=sys.stderr)
-                    graph = await measure(read_graph, concurrency, max_requests, max_seconds)
-                    sql = await measure(read_sql, concurrency, max_requests, max_seconds)
-                    rows.append((concurrency, graph, sql))
-        finally:
-            await pool.close()
+        log(f"loaded the catalogue in {time.perf_counter() - begin:.1f} s")
+        async with running_server(url) as server:
+            pool = await asyncpg.create_pool(
+                **asyncpg_kwargs(url), min_size=max(concurrencies), max_size=max(concurrencies)
+            )
+            limits = httpx.Limits(max_connections=max(concurrencies))
+            try:
+                async with httpx.AsyncClient(
+                    base_url=server.base_url, timeout=120, limits=limits
+                ) as client:
+                    read_graph, read_sql = graphql_reader(client, token), sql_reader(pool)
+                    check_same_data(await read_graph(), await read_sql())
+                    rows = []
+                    for concurrency in concurrencies:
+                        log(f"measuring {concurrency} concurrent client(s)…")
+                        graph = await measure(read_graph, concurrency, max_requests, max_seconds)
+                        sql = await measure(read_sql, concurrency, max_requests, max_seconds)
+                        rows.append((concurrency, graph, sql))
+            finally:
+                await pool.close()
         print_table(rows, max_requests, max_seconds)
-    finally:
-        if server is not None:
-            stop_server(server)
-        await drop_database(handle.url, name)
-        print(f"dropped database {name}", file=sys.stderr)
-        del handle
 
 
 def main() -> None:

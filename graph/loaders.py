@@ -40,7 +40,7 @@ from db.queries.visibility import (
 )
 from db.session import OperationDB
 from domain.principal import Principal
-from graph.dataloaders import BatchLoader
+from graph.dataloaders import BatchLoader, Prefetch
 
 PageLoader = BatchLoader[int, Page]
 CountLoader = BatchLoader[int, int]
@@ -53,8 +53,18 @@ class Loaders:
         self.db = db
         self.principal = principal
         self._keyed: dict[tuple[Any, ...], BatchLoader[Any, Any]] = {}
+        self._scopes: dict[Callable[[Principal], Select[Any]], Select[Any]] = {}
+        self.prefetch_plans: dict[Any, tuple[Prefetch, ...]] = {}
+        """What each connection field prefetches for its rows (``graph.relay``), per operation."""
 
     # -- helpers ---------------------------------------------------------------------------
+
+    def _scope(self, readable: Callable[[Principal], Select[Any]]) -> Select[Any]:
+        """``readable(principal)``, built once per operation (list fields ask once per parent)."""
+        statement = self._scopes.get(readable)
+        if statement is None:
+            statement = self._scopes[readable] = readable(self.principal)
+        return statement
 
     def _by_id(
         self, fetch: Callable[[OperationDB, Principal, Sequence[int]], Awaitable[list[Any]]]
@@ -153,6 +163,18 @@ class Loaders:
         return self._by_id(sale_queries.item_stats_by_sale_ids)
 
     @cached_property
+    def my_max_bid_by_item_id(self) -> BatchLoader[int, Decimal | None]:
+        """The signed-in bidder's own maximum on each item (null without a client or a bid)."""
+        client_id = self.principal.client_id
+
+        async def fetch(item_ids: Sequence[int]) -> list[Decimal | None]:
+            if client_id is None:
+                return [None] * len(item_ids)
+            return await bid_queries.max_bids_by_item_ids(self.db, client_id, item_ids)
+
+        return BatchLoader(fetch)
+
+    @cached_property
     def balance_by_client_id(self) -> BatchLoader[int, Decimal]:
         """What each client owes the house (positive) or is owed (negative)."""
         return self._by_id(order_queries.balances_by_client_ids)
@@ -162,7 +184,7 @@ class Loaders:
     def items_by_sale_id(self, query: ListQuery, args: PageArgs) -> PageLoader:
         return self._page_by_parent(
             "items_by_sale_id",
-            readable_items(self.principal),
+            self._scope(readable_items),
             models.Item.sale_id,
             item_queries.ITEM_LIST,
             query,
@@ -172,7 +194,7 @@ class Loaders:
     def item_count_by_sale_id(self, query: ListQuery) -> CountLoader:
         return self._count_by_parent(
             "items_by_sale_id",
-            readable_items(self.principal),
+            self._scope(readable_items),
             models.Item.sale_id,
             item_queries.ITEM_LIST,
             query,
@@ -181,7 +203,7 @@ class Loaders:
     def bids_by_item_id(self, query: ListQuery, args: PageArgs) -> PageLoader:
         return self._page_by_parent(
             "bids_by_item_id",
-            readable_bids(self.principal),
+            self._scope(readable_bids),
             models.Bid.item_id,
             bid_queries.BID_LIST,
             query,
@@ -191,7 +213,7 @@ class Loaders:
     def bid_count_by_item_id(self, query: ListQuery) -> CountLoader:
         return self._count_by_parent(
             "bids_by_item_id",
-            readable_bids(self.principal),
+            self._scope(readable_bids),
             models.Bid.item_id,
             bid_queries.BID_LIST,
             query,
@@ -200,7 +222,7 @@ class Loaders:
     def bids_by_client_id(self, query: ListQuery, args: PageArgs) -> PageLoader:
         return self._page_by_parent(
             "bids_by_client_id",
-            readable_bids(self.principal),
+            self._scope(readable_bids),
             models.Bid.client_id,
             bid_queries.BID_LIST,
             query,
@@ -210,7 +232,7 @@ class Loaders:
     def bid_count_by_client_id(self, query: ListQuery) -> CountLoader:
         return self._count_by_parent(
             "bids_by_client_id",
-            readable_bids(self.principal),
+            self._scope(readable_bids),
             models.Bid.client_id,
             bid_queries.BID_LIST,
             query,
@@ -219,7 +241,7 @@ class Loaders:
     def orders_by_client_id(self, query: ListQuery, args: PageArgs) -> PageLoader:
         return self._page_by_parent(
             "orders_by_client_id",
-            readable_orders(self.principal),
+            self._scope(readable_orders),
             models.Order.client_id,
             order_queries.ORDER_LIST,
             query,
@@ -229,7 +251,7 @@ class Loaders:
     def order_count_by_client_id(self, query: ListQuery) -> CountLoader:
         return self._count_by_parent(
             "orders_by_client_id",
-            readable_orders(self.principal),
+            self._scope(readable_orders),
             models.Order.client_id,
             order_queries.ORDER_LIST,
             query,
@@ -238,7 +260,7 @@ class Loaders:
     def orders_by_sale_id(self, query: ListQuery, args: PageArgs) -> PageLoader:
         return self._page_by_parent(
             "orders_by_sale_id",
-            readable_orders(self.principal),
+            self._scope(readable_orders),
             models.Order.sale_id,
             order_queries.ORDER_LIST,
             query,
@@ -248,7 +270,7 @@ class Loaders:
     def order_count_by_sale_id(self, query: ListQuery) -> CountLoader:
         return self._count_by_parent(
             "orders_by_sale_id",
-            readable_orders(self.principal),
+            self._scope(readable_orders),
             models.Order.sale_id,
             order_queries.ORDER_LIST,
             query,
@@ -257,7 +279,7 @@ class Loaders:
     def transactions_by_order_id(self, query: ListQuery, args: PageArgs) -> PageLoader:
         return self._page_by_parent(
             "transactions_by_order_id",
-            readable_transactions(self.principal),
+            self._scope(readable_transactions),
             models.Transaction.order_id,
             transaction_queries.TRANSACTION_LIST,
             query,
@@ -267,7 +289,7 @@ class Loaders:
     def transaction_count_by_order_id(self, query: ListQuery) -> CountLoader:
         return self._count_by_parent(
             "transactions_by_order_id",
-            readable_transactions(self.principal),
+            self._scope(readable_transactions),
             models.Transaction.order_id,
             transaction_queries.TRANSACTION_LIST,
             query,
@@ -276,7 +298,7 @@ class Loaders:
     def transactions_by_client_id(self, query: ListQuery, args: PageArgs) -> PageLoader:
         return self._page_by_parent(
             "transactions_by_client_id",
-            readable_transactions(self.principal),
+            self._scope(readable_transactions),
             models.Transaction.client_id,
             transaction_queries.TRANSACTION_LIST,
             query,
@@ -286,7 +308,7 @@ class Loaders:
     def transaction_count_by_client_id(self, query: ListQuery) -> CountLoader:
         return self._count_by_parent(
             "transactions_by_client_id",
-            readable_transactions(self.principal),
+            self._scope(readable_transactions),
             models.Transaction.client_id,
             transaction_queries.TRANSACTION_LIST,
             query,
@@ -331,7 +353,7 @@ class Loaders:
     def consignments_by_consignor_id(self, query: ListQuery, args: PageArgs) -> PageLoader:
         return self._page_by_parent(
             "consignments_by_consignor_id",
-            readable_consignments(self.principal),
+            self._scope(readable_consignments),
             models.Consignment.consignor_id,
             consignment_queries.CONSIGNMENT_LIST,
             query,
@@ -341,7 +363,7 @@ class Loaders:
     def consignment_count_by_consignor_id(self, query: ListQuery) -> CountLoader:
         return self._count_by_parent(
             "consignments_by_consignor_id",
-            readable_consignments(self.principal),
+            self._scope(readable_consignments),
             models.Consignment.consignor_id,
             consignment_queries.CONSIGNMENT_LIST,
             query,
@@ -350,7 +372,7 @@ class Loaders:
     def consignments_by_sale_id(self, query: ListQuery, args: PageArgs) -> PageLoader:
         return self._page_by_parent(
             "consignments_by_sale_id",
-            readable_consignments(self.principal),
+            self._scope(readable_consignments),
             models.Consignment.sale_id,
             consignment_queries.CONSIGNMENT_LIST,
             query,
@@ -360,7 +382,7 @@ class Loaders:
     def consignment_count_by_sale_id(self, query: ListQuery) -> CountLoader:
         return self._count_by_parent(
             "consignments_by_sale_id",
-            readable_consignments(self.principal),
+            self._scope(readable_consignments),
             models.Consignment.sale_id,
             consignment_queries.CONSIGNMENT_LIST,
             query,
@@ -369,7 +391,7 @@ class Loaders:
     def items_by_consignment_id(self, query: ListQuery, args: PageArgs) -> PageLoader:
         return self._page_by_parent(
             "items_by_consignment_id",
-            readable_items(self.principal),
+            self._scope(readable_items),
             models.Item.consignment_id,
             item_queries.ITEM_LIST,
             query,
@@ -379,7 +401,7 @@ class Loaders:
     def item_count_by_consignment_id(self, query: ListQuery) -> CountLoader:
         return self._count_by_parent(
             "items_by_consignment_id",
-            readable_items(self.principal),
+            self._scope(readable_items),
             models.Item.consignment_id,
             item_queries.ITEM_LIST,
             query,

@@ -27,6 +27,7 @@ from domain.auth import TokenPolicy, authenticate
 from domain.errors import Unauthenticated
 from graph.context import Context
 from graph.loaders import Loaders
+from graph.multiplex import MultiplexedGraphQLWSHandler, MultiplexedTransportWSHandler
 from realtime.bus import EventBus
 
 
@@ -146,7 +147,13 @@ class GavelGraphQLRouter(GraphQLRouter[Context, None]):
     ``Accept``, ``application/json``, ``*/*``) the response is ``application/json`` with 200 for
     every well-formed request. An ``Accept`` allowing neither is 406, a POST body that is not
     JSON 415, a mutation over GET 405.
+
+    Over WebSocket, subscriptions are multiplexed (``graph.multiplex``): one execution per
+    document, variables and visibility, fanned out to every subscriber.
     """
+
+    graphql_transport_ws_handler_class = MultiplexedTransportWSHandler
+    graphql_ws_handler_class = MultiplexedGraphQLWSHandler
 
     async def on_ws_connect(self, context: Context) -> None:
         """Authenticate a socket from ``connection_init``'s ``{"Authorization": "Bearer …"}``.

@@ -5,10 +5,16 @@
 
 from __future__ import annotations
 
+from inspect import CO_ITERABLE_COROUTINE
+from types import CoroutineType, GeneratorType
+from typing import Any
+
 import strawberry
 from strawberry import relay
-from strawberry.extensions import MaskErrors, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.extensions import AddValidationRules, MaskErrors, ParserCache, ValidationCache
+from strawberry.extensions.query_depth_limiter import create_validator
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from graph.activity.queries import ActivityQueries
 from graph.address.queries import AddressQueries
@@ -18,6 +24,7 @@ from graph.client.queries import ClientQueries
 from graph.consignment.queries import ConsignmentQueries
 from graph.errors import should_mask_error
 from graph.file.queries import FileQueries
+from graph.item.mutations import ItemMutations
 from graph.item.queries import ItemQueries
 from graph.note.queries import NoteQueries
 from graph.order.queries import OrderQueries
@@ -29,6 +36,36 @@ from graph.user.mutations import UserMutations
 from graph.user.queries import UserQueries
 
 MAX_QUERY_DEPTH = 12
+DEPTH_LIMIT = create_validator(MAX_QUERY_DEPTH, should_ignore=None)
+"""The depth rule, one class for the process: ``QueryDepthLimiter`` makes a new rule class per
+operation, and the validation cache is keyed by the rules, so it never hit."""
+
+_AWAITABLE_TYPES: dict[type, bool] = {}
+
+
+def is_awaitable(value: Any) -> bool:
+    """graphql-core's awaitable check, decided once per type instead of once per value.
+
+    The stock check calls ``hasattr(value, "__await__")`` on every resolved value; on a
+    SQLModel row that raises and catches an AttributeError inside pydantic's ``__getattr__``
+    (thousands per catalogue page). ``await`` looks ``__await__`` up on the type, so the
+    answer for a type holds for all its instances (generators excepted, checked per value).
+    """
+    cls = type(value)
+    known = _AWAITABLE_TYPES.get(cls)
+    if known is None:
+        if cls is GeneratorType:
+            return bool(value.gi_code.co_flags & CO_ITERABLE_COROUTINE)
+        known = _AWAITABLE_TYPES[cls] = cls is CoroutineType or hasattr(cls, "__await__")
+    return known
+
+
+class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    """Strawberry's execution context with the per-type awaitable check."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.is_awaitable = is_awaitable  # type: ignore[assignment]
 
 
 @strawberry.type(description="Everything that can be read.")
@@ -55,7 +92,7 @@ class Query(
 
 
 @strawberry.type(description="Everything that changes data.")
-class Mutation(UserMutations, BidMutations):
+class Mutation(UserMutations, BidMutations, ItemMutations):
     pass
 
 
@@ -70,9 +107,10 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
+        execution_context_class=ExecutionContext,
         config=StrawberryConfig(scalar_map=SCALARS),
         extensions=[
-            lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
+            lambda: AddValidationRules([DEPTH_LIMIT]),
             lambda: ParserCache(maxsize=512),
             lambda: ValidationCache(maxsize=512),
             lambda: MaskErrors(should_mask_error=should_mask_error),

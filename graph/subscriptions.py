@@ -2,12 +2,17 @@
 
 Every subscription listens on the process's event bus (PostgreSQL LISTEN/NOTIFY, sent only after
 commit) and resolves each event in a fresh database scope (``Context.next_event_scope``), so a
-later event never shows rows cached for an earlier one.
+later event never shows rows cached for an earlier one. Over WebSocket one execution serves every
+subscriber with the same document, variables and visibility (``graph.multiplex``).
+
+Each resolver checks its arguments and the target's visibility when the subscription starts
+(so BAD_USER_INPUT, NOT_FOUND and UNAUTHENTICATED are the protocol's ``error`` message), then
+returns the stream of events.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, cast
 
@@ -19,7 +24,7 @@ from graph.context import Context, Info
 from graph.errors import BadUserInputError, GavelError, NotFoundError
 from graph.filtering import decode_id
 from graph.permissions import IsAuthenticated
-from realtime.bus import EventBus, Resync
+from realtime.bus import EventBus, Message, Resync, SubscriberLagging
 from realtime.events import BidPlaced, Event, ItemUpdated, Outbid, SaleUpdated
 
 if TYPE_CHECKING:
@@ -30,6 +35,16 @@ if TYPE_CHECKING:
 
 class RealtimeUnavailable(GavelError):
     code = "INTERNAL"
+
+
+class SubscriptionLagging(GavelError):
+    code = "LAGGING"
+
+
+LAGGING_MESSAGE = (
+    "Live events arrived faster than they could be sent. Subscribe again with `afterSequence` "
+    "set to the last `sequence` you received."
+)
 
 
 @strawberry.type(description="One accepted bid, in the lot's bid order.")
@@ -76,11 +91,24 @@ def _one_target(
 
 
 async def _check_visible(context: Context, item_id: int | None, sale_id: int | None) -> None:
-    scope = await context.next_event_scope()
-    if item_id is not None and await scope.loaders.item_by_id.load(item_id) is None:
-        raise NotFoundError("No such item.")
-    if sale_id is not None and await scope.loaders.sale_by_id.load(sale_id) is None:
-        raise NotFoundError("No such sale.")
+    try:
+        scope = await context.next_event_scope()
+        if item_id is not None and await scope.loaders.item_by_id.load(item_id) is None:
+            raise NotFoundError("No such item.")
+        if sale_id is not None and await scope.loaders.sale_by_id.load(sale_id) is None:
+            raise NotFoundError("No such sale.")
+    except BaseException:
+        await context.close_event_scope()
+        raise
+
+
+async def _messages(live: AsyncIterator[Message]) -> AsyncIterator[Message]:
+    """The bus messages; a subscriber the bus dropped for lagging gets a coded error."""
+    try:
+        async for message in live:
+            yield message
+    except SubscriberLagging as exc:
+        raise SubscriptionLagging(LAGGING_MESSAGE) from exc
 
 
 def _for_target(
@@ -90,6 +118,101 @@ def _for_target(
         return event.item_id == item_id if item_id is not None else event.sale_id == sale_id
 
     return matches
+
+
+async def _bid_events(
+    context: Context,
+    bus: EventBus,
+    item: int | None,
+    sale: int | None,
+    after_sequence: int | None,
+) -> AsyncGenerator[BidEvent, None]:
+    matches = _for_target(item, sale)
+    try:
+        async with bus.subscribe(lambda e: isinstance(e, BidPlaced) and matches(e)) as bus_live:
+            live = _messages(bus_live)
+            # Subscribed first, then the baseline: nothing committed in between is missed.
+            scope = await context.next_event_scope()
+            if item is not None:
+                seen = {item: after_sequence if after_sequence is not None else -1}
+                if seen[item] < 0:
+                    found = await scope.loaders.item_by_id.load(item)
+                    seen[item] = found.last_sequence if found is not None else 0
+            else:
+                assert sale is not None
+                seen = await last_sequences_by_sale(scope.db, sale)
+            pending: list[int] = [item] if after_sequence is not None and item else []
+            while True:
+                if pending:
+                    scope = await context.next_event_scope()
+                    rows = await bids_after_sequence(scope.db, context.principal, pending, seen)
+                    for row in rows:
+                        if row.sequence <= seen.get(row.item_id, 0):
+                            continue
+                        seen[row.item_id] = row.sequence
+                        row_item = await scope.loaders.item_by_id.load(row.item_id)
+                        if row_item is not None:
+                            yield BidEvent(sequence=row.sequence, _bid=row, _item=row_item)
+                message = await anext(live)
+                if isinstance(message, Resync):
+                    pending = list(seen) if item is None else [item]
+                elif isinstance(message, BidPlaced):
+                    seen.setdefault(message.item_id, message.first_sequence - 1)
+                    pending = [message.item_id]
+    finally:
+        await context.close_event_scope()
+
+
+async def _item_events(
+    context: Context, bus: EventBus, item: int | None, sale: int | None
+) -> AsyncGenerator[Item, None]:
+    matches = _for_target(item, sale)
+    try:
+        async with bus.subscribe(lambda e: isinstance(e, ItemUpdated) and matches(e)) as live:
+            async for message in _messages(live):
+                if isinstance(message, ItemUpdated):
+                    scope = await context.next_event_scope()
+                    row = await scope.loaders.item_by_id.load(message.item_id)
+                    if row is not None:
+                        yield cast("Item", row)  # the row resolves as Item (is_type_of)
+    finally:
+        await context.close_event_scope()
+
+
+async def _sale_events(context: Context, bus: EventBus, sale: int) -> AsyncGenerator[Sale, None]:
+    def accepts(event: Event) -> bool:
+        return isinstance(event, SaleUpdated) and event.sale_id == sale
+
+    try:
+        async with bus.subscribe(accepts) as live:
+            async for message in _messages(live):
+                if isinstance(message, SaleUpdated):
+                    scope = await context.next_event_scope()
+                    row = await scope.loaders.sale_by_id.load(sale)
+                    if row is not None:
+                        yield cast("Sale", row)  # the row resolves as Sale (is_type_of)
+    finally:
+        await context.close_event_scope()
+
+
+async def _outbid_events(
+    context: Context, bus: EventBus, client_id: int | None
+) -> AsyncGenerator[OutbidEvent, None]:
+    def accepts(event: Event) -> bool:
+        return isinstance(event, Outbid) and event.client_id == client_id
+
+    try:
+        async with bus.subscribe(accepts) as live:
+            async for message in _messages(live):
+                if isinstance(message, Outbid):
+                    scope = await context.next_event_scope()
+                    row = await scope.loaders.item_by_id.load(message.item_id)
+                    if row is not None:
+                        yield OutbidEvent(
+                            sequence=message.sequence, current_bid=row.current_bid, _item=row
+                        )
+    finally:
+        await context.close_event_scope()
 
 
 @strawberry.type
@@ -113,39 +236,7 @@ class Subscription:
         if after_sequence is not None and item is None:
             raise BadUserInputError("`afterSequence` needs `itemId`.", field="afterSequence")
         await _check_visible(context, item, sale)
-        matches = _for_target(item, sale)
-        try:
-            async with bus.subscribe(lambda e: isinstance(e, BidPlaced) and matches(e)) as live:
-                # Subscribed first, then the baseline: nothing committed in between is missed.
-                scope = await context.next_event_scope()
-                if item is not None:
-                    seen = {item: after_sequence if after_sequence is not None else -1}
-                    if seen[item] < 0:
-                        found = await scope.loaders.item_by_id.load(item)
-                        seen[item] = found.last_sequence if found is not None else 0
-                else:
-                    assert sale is not None
-                    seen = await last_sequences_by_sale(scope.db, sale)
-                pending: list[int] = [item] if after_sequence is not None and item else []
-                while True:
-                    if pending:
-                        scope = await context.next_event_scope()
-                        rows = await bids_after_sequence(scope.db, context.principal, pending, seen)
-                        for row in rows:
-                            if row.sequence <= seen.get(row.item_id, 0):
-                                continue
-                            seen[row.item_id] = row.sequence
-                            row_item = await scope.loaders.item_by_id.load(row.item_id)
-                            if row_item is not None:
-                                yield BidEvent(sequence=row.sequence, _bid=row, _item=row_item)
-                    message = await anext(live)
-                    if isinstance(message, Resync):
-                        pending = list(seen) if item is None else [item]
-                    elif isinstance(message, BidPlaced):
-                        seen.setdefault(message.item_id, message.first_sequence - 1)
-                        pending = [message.item_id]
-        finally:
-            await context.close_event_scope()
+        return _bid_events(context, bus, item, sale, after_sequence)
 
     @strawberry.subscription(
         description="A lot as it changes (price, bid count, status, closing time when soft "
@@ -161,17 +252,7 @@ class Subscription:
         bus = _bus(context)
         item, sale = _one_target(item_id, sale_id)
         await _check_visible(context, item, sale)
-        matches = _for_target(item, sale)
-        try:
-            async with bus.subscribe(lambda e: isinstance(e, ItemUpdated) and matches(e)) as live:
-                async for message in live:
-                    if isinstance(message, ItemUpdated):
-                        scope = await context.next_event_scope()
-                        row = await scope.loaders.item_by_id.load(message.item_id)
-                        if row is not None:
-                            yield cast("Item", row)  # the row resolves as Item (is_type_of)
-        finally:
-            await context.close_event_scope()
+        return _item_events(context, bus, item, sale)
 
     @strawberry.subscription(description="A sale as it changes (status, dates, closing).")
     async def sale_updated(
@@ -181,20 +262,7 @@ class Subscription:
         bus = _bus(context)
         sale = decode_id(sale_id, "Sale", "saleId")
         await _check_visible(context, None, sale)
-
-        def accepts(event: Event) -> bool:
-            return isinstance(event, SaleUpdated) and event.sale_id == sale
-
-        try:
-            async with bus.subscribe(accepts) as live:
-                async for message in live:
-                    if isinstance(message, SaleUpdated):
-                        scope = await context.next_event_scope()
-                        row = await scope.loaders.sale_by_id.load(sale)
-                        if row is not None:
-                            yield cast("Sale", row)  # the row resolves as Sale (is_type_of)
-        finally:
-            await context.close_event_scope()
+        return _sale_events(context, bus, sale)
 
     @strawberry.subscription(
         description="Tells the signed-in bidder each time they lose the lead on a lot, "
@@ -203,21 +271,4 @@ class Subscription:
     )
     async def outbid(self, info: Info) -> AsyncGenerator[OutbidEvent, None]:
         context = info.context
-        bus = _bus(context)
-        client_id = context.principal.client_id
-
-        def accepts(event: Event) -> bool:
-            return isinstance(event, Outbid) and event.client_id == client_id
-
-        try:
-            async with bus.subscribe(accepts) as live:
-                async for message in live:
-                    if isinstance(message, Outbid):
-                        scope = await context.next_event_scope()
-                        row = await scope.loaders.item_by_id.load(message.item_id)
-                        if row is not None:
-                            yield OutbidEvent(
-                                sequence=message.sequence, current_bid=row.current_bid, _item=row
-                            )
-        finally:
-            await context.close_event_scope()
+        return _outbid_events(context, _bus(context), context.principal.client_id)

@@ -92,6 +92,10 @@ def serve(
             asyncio.run(ensure_demo_data(url, echo=lambda line: typer.echo(line, err=True)))
         except Exception as exc:
             raise _fail(f"loading demo data failed: {exc}") from exc
+    if handle.is_embedded:  # type: ignore[attr-defined]
+        from server.embedded import exit_cleanly_on_sigterm
+
+        exit_cleanly_on_sigterm()
     bind_host = host or settings.host
     bind_port = port or settings.port
     typer.echo(f"Gavel GraphQL API on http://{bind_host}:{bind_port}/graphql", err=True)

@@ -95,3 +95,34 @@ async def last_sequences_by_sale(db: OperationDB, sale_id: int) -> dict[int, int
         )
     )
     return {item_id: last for item_id, last in rows}
+
+
+async def accepted_bids(db: OperationDB, item_id: int) -> Sequence[models.Bid]:
+    """Every accepted bid row of an item, in sequence order (call it with the item locked)."""
+    stmt = (
+        sa.select(B)
+        .where(col(B.item_id) == item_id, col(B.status) == models.BidStatus.ACCEPTED)
+        .order_by(col(B.sequence))
+        .execution_options(populate_existing=True)
+    )
+    return (await db.session.execute(stmt)).scalars().all()
+
+
+async def max_bids_by_item_ids(
+    db: OperationDB, client_id: int, item_ids: Sequence[int]
+) -> list[Decimal | None]:
+    """A client's own maximum on each item (highest amount or max amount), aligned with ids."""
+    stmt = (
+        sa.select(
+            col(B.item_id),
+            sa.func.max(sa.func.greatest(col(B.amount), sa.func.coalesce(B.max_amount, B.amount))),
+        )
+        .where(
+            col(B.item_id).in_(item_ids),
+            col(B.client_id) == client_id,
+            col(B.status) == models.BidStatus.ACCEPTED,
+        )
+        .group_by(col(B.item_id))
+    )
+    found: dict[int, Decimal] = {item_id: value for item_id, value in await db.rows(stmt)}
+    return [found.get(item_id) for item_id in item_ids]

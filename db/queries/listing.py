@@ -119,12 +119,20 @@ class ListSpec:
 
 @dataclass(slots=True)
 class Page:
-    """One page of rows with the cursors of its edges."""
+    """One page of rows with the sort values of each (its cursor, encoded only when asked for)."""
 
     rows: list[Any]
-    cursors: list[str]
+    keys: list[Sequence[Any]]
     has_next_page: bool
     has_previous_page: bool
+
+    def cursor(self, index: int) -> str:
+        """The cursor of the row at ``index``."""
+        return encode_cursor(self.keys[index])
+
+    @property
+    def cursors(self) -> list[str]:
+        return [encode_cursor(key) for key in self.keys]
 
 
 def _camel(name: str) -> str:
@@ -335,7 +343,7 @@ def make_page(rows: list[Any], size: int, args: PageArgs) -> Page:
         rows.reverse()
     return Page(
         rows=[row[0] for row in rows],
-        cursors=[encode_cursor(row[1:]) for row in rows],
+        keys=[row[1:] for row in rows],
         has_next_page=more if not backward else args.before is not None,
         has_previous_page=more if backward else args.after is not None,
     )
@@ -385,4 +393,4 @@ def paginate_by_parent(
 
 
 def empty_page() -> Page:
-    return Page(rows=[], cursors=[], has_next_page=False, has_previous_page=False)
+    return Page(rows=[], keys=[], has_next_page=False, has_previous_page=False)

@@ -240,3 +240,35 @@ def resolve_bid(state: LotState, attempt: BidAttempt) -> Resolution:
     else:
         outcome = Outcome.WINNING_RESERVE_NOT_MET
     return Resolution(steps=tuple(steps), state=new_state, outcome=outcome)
+
+
+def maxima_from_rows(
+    rows: Iterable[tuple[int, Decimal, Decimal | None, int]],
+) -> tuple[MaxBid, ...]:
+    """Each bidder's standing maximum from accepted rows ``(client, amount, max, sequence)``.
+
+    Rows come in sequence order. A bidder's maximum is the highest amount or max amount of their
+    rows; its order is the sequence of the first row that reached it, so an earlier equal
+    maximum keeps winning ties.
+    """
+    best: dict[int, MaxBid] = {}
+    for client_id, amount, max_amount, sequence in rows:
+        value = max(amount, max_amount or amount)
+        current = best.get(client_id)
+        if current is None or value > current.max_amount:
+            best[client_id] = MaxBid(client_id, value, sequence)
+    return tuple(best.values())
+
+
+def opening_state(
+    starting_price: Decimal, reserve: Decimal | None, table: tuple[IncrementBand, ...]
+) -> LotState:
+    """A lot before its first bid."""
+    return LotState(
+        starting_price=starting_price,
+        reserve=reserve,
+        current_bid=None,
+        leader_id=None,
+        maxima=(),
+        table=table,
+    )

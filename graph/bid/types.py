@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from operator import attrgetter
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -11,6 +12,7 @@ from strawberry import relay
 
 from db import models
 from graph.context import Info
+from graph.dataloaders import Prefetch
 from graph.enums import BidSource, BidStatus
 from graph.node import ModelNode
 from graph.permissions import staff_or_owner
@@ -24,6 +26,11 @@ if TYPE_CHECKING:
 class Bid(ModelNode):
     __model__ = models.Bid
     __loader__ = "bid_by_id"
+    __prefetch__ = {
+        "item": Prefetch("item_by_id", attrgetter("item_id")),
+        "bidder": Prefetch("client_by_id", attrgetter("client_id")),
+        "paddle": Prefetch("paddle_by_client_id", attrgetter("client_id")),
+    }
 
     id: relay.NodeID[int]
     amount: Decimal = strawberry.field(description="The price this bid set.")
@@ -40,19 +47,19 @@ class Bid(ModelNode):
     )
 
     @strawberry.field(description="The lot bid on.")
-    async def item(
+    def item(
         self, parent: strawberry.Parent[models.Bid], info: Info
     ) -> Annotated[Item, strawberry.lazy("graph.item.types")] | None:
-        return await info.context.loaders.item_by_id.load(parent.item_id)
+        return info.context.loaders.item_by_id.get(parent.item_id)
 
     @strawberry.field(
         description="Who bid. Staff and the bidder themself only; null for others (see `paddle`)."
     )
-    async def bidder(
+    def bidder(
         self, parent: strawberry.Parent[models.Bid], info: Info
     ) -> Annotated[Client, strawberry.lazy("graph.client.types")] | None:
-        return await info.context.loaders.client_by_id.load(parent.client_id)
+        return info.context.loaders.client_by_id.get(parent.client_id)
 
     @strawberry.field(description="The bidder's paddle number; public.")
-    async def paddle(self, parent: strawberry.Parent[models.Bid], info: Info) -> str | None:
-        return await info.context.loaders.paddle_by_client_id.load(parent.client_id)
+    def paddle(self, parent: strawberry.Parent[models.Bid], info: Info) -> str | None:
+        return info.context.loaders.paddle_by_client_id.get(parent.client_id)

@@ -16,7 +16,7 @@ from graph.context import Info
 from graph.enums import ClientStatus
 from graph.filtering import list_query, page_args
 from graph.lists import nested
-from graph.node import ModelNode
+from graph.node import ModelNode, computed
 from graph.note.inputs import NoteFilter, NoteOrder
 from graph.note.types import entity_notes
 from graph.order.inputs import ORDER_ID_TYPES, OrderFilter, OrderOrder
@@ -31,6 +31,11 @@ if TYPE_CHECKING:
     from graph.note.types import Note
     from graph.order.types import Order
     from graph.transaction.types import Transaction
+
+
+def _display_name(client: models.Client) -> str:
+    name = " ".join(p for p in (client.first_name, client.last_name) if p)
+    return name or client.company or f"Client {client.id}"
 
 
 @strawberry.type(
@@ -60,10 +65,9 @@ class Client(ModelNode):
     created_at: datetime = strawberry.field(description="Created.")
     updated_at: datetime = strawberry.field(description="Last changed.")
 
-    @strawberry.field(description="Full name, or the company when there is no name.")
-    def display_name(self, parent: strawberry.Parent[models.Client]) -> str:
-        name = " ".join(p for p in (parent.first_name, parent.last_name) if p)
-        return name or parent.company or f"Client {parent.id}"
+    display_name: str = computed(
+        _display_name, description="Full name, or the company when there is no name."
+    )
 
     @strawberry.field(description="The client's bids, newest first by default.")
     async def bids(

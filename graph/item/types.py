@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from operator import attrgetter
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -13,10 +14,11 @@ from db import models
 from domain.bidding import rules
 from graph.bid.inputs import BID_ID_TYPES, BidFilter, BidOrder
 from graph.context import Info
+from graph.dataloaders import Prefetch, then
 from graph.enums import ItemStatus
 from graph.filtering import list_query, page_args
 from graph.lists import nested
-from graph.node import ModelNode
+from graph.node import ModelNode, computed
 from graph.note.inputs import NoteFilter, NoteOrder
 from graph.note.types import entity_notes
 from graph.permissions import STAFF_ONLY, staff_only
@@ -36,6 +38,15 @@ if TYPE_CHECKING:
 class Item(ModelNode):
     __model__ = models.Item
     __loader__ = "item_by_id"
+    __prefetch__ = {
+        "sale": Prefetch("sale_by_id", attrgetter("sale_id")),
+        "nextMinimumBid": Prefetch("sale_by_id", attrgetter("sale_id")),
+        "startsAt": Prefetch("sale_by_id", lambda i: i.sale_id if i.starts_at is None else None),
+        "highestBid": Prefetch("bid_by_id", attrgetter("leading_bid_id")),
+        "consignment": Prefetch("consignment_by_id", attrgetter("consignment_id")),
+        "category": Prefetch("category_by_id", attrgetter("category_id")),
+        "images": Prefetch("images_by_item_id", attrgetter("id")),
+    }
 
     id: relay.NodeID[int]
     lot_number: int | None = strawberry.field(description="Lot number within the sale.")
@@ -66,46 +77,55 @@ class Item(ModelNode):
         description="Notes for the auctioneer." + STAFF_ONLY, extensions=staff_only()
     )
 
-    @strawberry.field(description='Lot number and letter as printed ("150A").')
-    def lot(self, parent: strawberry.Parent[models.Item]) -> str | None:
-        if parent.lot_number is None:
-            return None
-        return f"{parent.lot_number}{parent.lot_letter}"
+    lot: str | None = computed(
+        lambda item: None if item.lot_number is None else f"{item.lot_number}{item.lot_letter}",
+        description='Lot number and letter as printed ("150A").',
+    )
 
     @strawberry.field(description="Whether the current price has reached the reserve.")
     def reserve_met(self, parent: strawberry.Parent[models.Item]) -> bool:
         return rules.reserve_met(parent.current_bid, parent.reserve_price)
 
     @strawberry.field(description="The sale this lot belongs to.")
-    async def sale(
+    def sale(
         self, parent: strawberry.Parent[models.Item], info: Info
     ) -> Annotated[Sale, strawberry.lazy("graph.sale.types")] | None:
-        return await info.context.loaders.sale_by_id.load(parent.sale_id)
+        return info.context.loaders.sale_by_id.get(parent.sale_id)
 
     @strawberry.field(description="When bidding opens: the lot's own time, else the sale's start.")
-    async def starts_at(
-        self, parent: strawberry.Parent[models.Item], info: Info
-    ) -> datetime | None:
+    def starts_at(self, parent: strawberry.Parent[models.Item], info: Info) -> datetime | None:
         if parent.starts_at is not None:
             return parent.starts_at
-        sale = await info.context.loaders.sale_by_id.load(parent.sale_id)
-        return sale.starts_at if sale is not None else None
+        return then(info.context.loaders.sale_by_id.get(parent.sale_id), _sale_start)
 
     @strawberry.field(
         description="The lowest bid accepted now: the starting price, then current bid + increment."
     )
-    async def next_minimum_bid(self, parent: strawberry.Parent[models.Item], info: Info) -> Decimal:
-        sale = await info.context.loaders.sale_by_id.load(parent.sale_id)
-        table = rules.increment_table(sale.increments if sale is not None else None)
-        return rules.next_minimum(parent.current_bid, parent.starting_price, table)
+    def next_minimum_bid(self, parent: strawberry.Parent[models.Item], info: Info) -> Decimal:
+        def next_minimum(sale: models.Sale | None) -> Decimal:
+            table = rules.increment_table(sale.increments if sale is not None else None)
+            return rules.next_minimum(parent.current_bid, parent.starting_price, table)
+
+        return then(info.context.loaders.sale_by_id.get(parent.sale_id), next_minimum)
+
+    @strawberry.field(
+        description="Your own current maximum on this lot: the highest amount or maximum you "
+        "bid (absentee bids included). Null when signed out, for others, or before you bid."
+    )
+    async def my_max_bid(
+        self, parent: strawberry.Parent[models.Item], info: Info
+    ) -> Decimal | None:
+        if info.context.principal.client_id is None:
+            return None
+        return await info.context.loaders.my_max_bid_by_item_id.load(parent.id)
 
     @strawberry.field(description="The leading bid, if any.")
-    async def highest_bid(
+    def highest_bid(
         self, parent: strawberry.Parent[models.Item], info: Info
     ) -> Annotated[Bid, strawberry.lazy("graph.bid.types")] | None:
         if parent.leading_bid_id is None:
             return None
-        return await info.context.loaders.bid_by_id.load(parent.leading_bid_id)
+        return info.context.loaders.bid_by_id.get(parent.leading_bid_id)
 
     @strawberry.field(
         description="The client who won the lot." + STAFF_ONLY, extensions=staff_only()
@@ -142,28 +162,28 @@ class Item(ModelNode):
         description="The consignment the lot came from. Staff and the consignor only; null for "
         "others."
     )
-    async def consignment(
+    def consignment(
         self, parent: strawberry.Parent[models.Item], info: Info
     ) -> Annotated[Consignment, strawberry.lazy("graph.consignment.types")] | None:
         if parent.consignment_id is None:
             return None
-        return await info.context.loaders.consignment_by_id.load(parent.consignment_id)
+        return info.context.loaders.consignment_by_id.get(parent.consignment_id)
 
     @strawberry.field(description="The collecting category the lot is filed under.")
-    async def category(
+    def category(
         self, parent: strawberry.Parent[models.Item], info: Info
     ) -> Annotated[Category, strawberry.lazy("graph.category.types")] | None:
         if parent.category_id is None:
             return None
-        return await info.context.loaders.category_by_id.load(parent.category_id)
+        return info.context.loaders.category_by_id.get(parent.category_id)
 
     @strawberry.field(
         description="Images of the lot in display order (private ones for staff only)."
     )
-    async def images(
+    def images(
         self, parent: strawberry.Parent[models.Item], info: Info
     ) -> list[Annotated[File, strawberry.lazy("graph.file.types")]]:
-        return await info.context.loaders.images_by_item_id.load(parent.id)
+        return info.context.loaders.images_by_item_id.get(parent.id)
 
     @strawberry.field(
         description="Staff notes on the lot, newest first by default." + STAFF_ONLY,
@@ -193,3 +213,7 @@ class Item(ModelNode):
             order_by=order_by,
             search=search,
         )
+
+
+def _sale_start(sale: models.Sale | None) -> datetime | None:
+    return sale.starts_at if sale is not None else None

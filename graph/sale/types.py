@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -14,6 +15,7 @@ from db.queries.sale import sale_status
 from domain.bidding.rules import increment_table
 from graph.consignment.inputs import CONSIGNMENT_ID_TYPES, ConsignmentFilter, ConsignmentOrder
 from graph.context import Info
+from graph.dataloaders import Prefetch, then
 from graph.enums import SaleKind, SaleStatus
 from graph.filtering import list_query, page_args
 from graph.item.inputs import ITEM_ID_TYPES, ItemFilter, ItemOrder
@@ -45,6 +47,11 @@ class IncrementBand:
 class Sale(ModelNode):
     __model__ = models.Sale
     __loader__ = "sale_by_id"
+    __prefetch__ = {
+        "itemCount": Prefetch("item_stats_by_sale_id", attrgetter("id")),
+        "totalEstimates": Prefetch("item_stats_by_sale_id", attrgetter("id")),
+        "totalHammerPrice": Prefetch("item_stats_by_sale_id", attrgetter("id")),
+    }
 
     id: relay.NodeID[int]
     title: str = strawberry.field(description="Title of the sale.")
@@ -132,21 +139,16 @@ class Sale(ModelNode):
         )
 
     @strawberry.field(description="Number of lots (that the caller can see).")
-    async def item_count(self, parent: strawberry.Parent[models.Sale], info: Info) -> int:
-        count, _, _ = await info.context.loaders.item_stats_by_sale_id.load(parent.id)
-        return count
+    def item_count(self, parent: strawberry.Parent[models.Sale], info: Info) -> int:
+        return then(info.context.loaders.item_stats_by_sale_id.get(parent.id), itemgetter(0))
 
     @strawberry.field(description="Sum of the lots' low estimates.")
-    async def total_estimates(self, parent: strawberry.Parent[models.Sale], info: Info) -> Decimal:
-        _, estimates, _ = await info.context.loaders.item_stats_by_sale_id.load(parent.id)
-        return estimates
+    def total_estimates(self, parent: strawberry.Parent[models.Sale], info: Info) -> Decimal:
+        return then(info.context.loaders.item_stats_by_sale_id.get(parent.id), itemgetter(1))
 
     @strawberry.field(description="Sum of the hammer prices of sold lots.")
-    async def total_hammer_price(
-        self, parent: strawberry.Parent[models.Sale], info: Info
-    ) -> Decimal:
-        _, _, hammer = await info.context.loaders.item_stats_by_sale_id.load(parent.id)
-        return hammer
+    def total_hammer_price(self, parent: strawberry.Parent[models.Sale], info: Info) -> Decimal:
+        return then(info.context.loaders.item_stats_by_sale_id.get(parent.id), itemgetter(2))
 
     @strawberry.field(
         description="Consignments assigned to the sale. Staff see all; a bidder sees the ones "
