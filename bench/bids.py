@@ -400,8 +400,8 @@ async def run_throughput(
     concurrencies: list[int],
     max_bids: int,
     max_seconds: float,
-) -> list[tuple[int, Throughput, Throughput]]:
-    rows = []
+) -> None:
+    """Each concurrency through placeBid, then through asyncpg; prints each row when done."""
     for concurrency in concurrencies:
         bidders = catalogue.bidders[:concurrency]
         log(f"throughput: {concurrency} bidder(s) through placeBid…")
@@ -432,13 +432,10 @@ async def run_throughput(
             )
         finally:
             await pool.close()
-        rows.append((concurrency, graph, sql))
-    return rows
+        print_throughput_row(concurrency, graph, sql)
 
 
-def print_throughput(
-    rows: list[tuple[int, Throughput, Throughput]], max_bids: int, max_seconds: float
-) -> None:
+def print_throughput_header(max_bids: int, max_seconds: float) -> None:
     print()
     print("1. Bids on one hot lot: every bidder bids the best next minimum seen so far")
     print(f"   plus 0-3 increments of {INCREMENT}; racing bids are refused by the rules.")
@@ -453,25 +450,27 @@ def print_throughput(
         f"{'p50 ms':>7} {'p99 ms':>7}"
     )
     print(header)
-    print("-" * len(header))
-    for concurrency, graph, sql in rows:
-        for name, run in (
-            ("placeBid (GraphQL over HTTP)", graph),
-            ("SQL transaction (asyncpg)", sql),
-        ):
-            print(
-                f"{concurrency:>7}  {name:<30} {run.attempts:>6} {run.accepted:>8} "
-                f"{run.rate:>8.1f} {run.ms(50):>7.1f} {run.ms(99):>7.1f}"
-            )
+    print("-" * len(header), flush=True)
+
+
+def print_throughput_row(concurrency: int, graph: Throughput, sql: Throughput) -> None:
+    """One concurrency's two lines and their ratio, printed as soon as they are measured."""
+    for name, run in (
+        ("placeBid (GraphQL over HTTP)", graph),
+        ("SQL transaction (asyncpg)", sql),
+    ):
         print(
-            f"{'':>7}  {'ratio SQL / placeBid':<30} {'':>6} {'':>8} "
-            f"{ratio(sql.rate, graph.rate):>8} {ratio(graph.ms(50), sql.ms(50)):>7} "
-            f"{ratio(graph.ms(99), sql.ms(99)):>7}"
+            f"{concurrency:>7}  {name:<30} {run.attempts:>6} {run.accepted:>8} "
+            f"{run.rate:>8.1f} {run.ms(50):>7.1f} {run.ms(99):>7.1f}"
         )
-    for concurrency, graph, sql in rows:
-        for name, run in (("placeBid", graph), ("SQL", sql)):
-            for error, times in run.errors.most_common(3):
-                print(f"   {concurrency} bidders, {name}: {times} x {error} (not counted)")
+    print(
+        f"{'':>7}  {'ratio SQL / placeBid':<30} {'':>6} {'':>8} "
+        f"{ratio(sql.rate, graph.rate):>8} {ratio(graph.ms(50), sql.ms(50)):>7} "
+        f"{ratio(graph.ms(99), sql.ms(99)):>7}"
+    )
+    for name, run in (("placeBid", graph), ("SQL", sql)):
+        for error, times in run.errors.most_common(3):
+            print(f"        {name}: {times} x {error} (not counted)")
     sys.stdout.flush()
 
 
@@ -904,10 +903,8 @@ async def run_benchmark(args: argparse.Namespace) -> None:
         log(f"seeded {bidders} bidders and {lots} lots")
         async with running_server(url) as server:
             if "throughput" in parts:
-                rows = await run_throughput(
-                    server, url, catalogue, concurrencies, args.bids, args.seconds
-                )
-                print_throughput(rows, args.bids, args.seconds)
+                print_throughput_header(args.bids, args.seconds)
+                await run_throughput(server, url, catalogue, concurrencies, args.bids, args.seconds)
             if "latency" in parts:
                 latency = await run_latency(
                     server, catalogue, args.subscribers, rates, args.seconds, args.drain

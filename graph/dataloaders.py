@@ -75,13 +75,11 @@ PREFETCHES: dict[type, Mapping[str, Prefetch]] = {}
 """Per model class: GraphQL field name -> how to load that field for many rows at once."""
 
 
-def prefetch(
-    loaders: object, rows: Sequence[Any], plan: Iterable[Prefetch]
-) -> Awaitable[None] | None:
-    """Queue the loads ``plan`` needs for ``rows`` (one batch per loader for all pages alike).
+def prefetch(loaders: object, rows: Sequence[Any], plan: Iterable[Prefetch]) -> list[Future[Any]]:
+    """Queue the loads ``plan`` needs for ``rows``; return the futures not done yet.
 
-    Returns None when every value is already loaded, else an awaitable that settles when the
-    loads have; a failed load is left for the field that needs it to report.
+    Loads queued in the same tick share one batch, so the pages of every parent are served by
+    one statement per loader.
     """
     pending: list[Future[Any]] = []
     for step in plan:
@@ -91,11 +89,13 @@ def prefetch(
                 future = loader.load(key)
                 if not future.done():
                     pending.append(future)
-    return _settle(pending) if pending else None
+    return pending
 
 
-async def _settle(futures: list[Future[Any]]) -> None:
+async def when_settled(futures: Sequence[Future[Any]], value: V) -> V:
+    """``value`` once ``futures`` are done; a failed load is left for the field that reads it."""
     for future in futures:
         if not future.done():
-            with suppress(Exception):  # reported by the field that reads the value
+            with suppress(Exception):
                 await future
+    return value

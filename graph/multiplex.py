@@ -9,8 +9,9 @@ Design (the idea Hasura uses for live queries):
   in without a client) or ``"public"``. A group runs ``schema.subscribe`` once, in its own task,
   with its own ``Context`` for the principal of its first member (every principal of one
   visibility reads the same rows, see ``db/queries/visibility.py``); each event still gets a fresh
-  database scope through ``Context.next_event_scope``. The group stops (and leaves the event bus)
-  when its last member leaves.
+  database scope through ``Context.next_event_scope``. A later member joins the running stream
+  (its events from then on; the subscribe-time checks ran for the group). The group stops (and
+  leaves the event bus) when its last member leaves.
 - **One serialization per result.** A result's ``{"data", "errors", "extensions"}`` payload is
   encoded once; each member's frame is its pre-built prefix (``{"type":"next","id":…,"payload":``,
   or ``"data"`` for graphql-ws) + that payload + ``}``. Errors before the first result (validation,

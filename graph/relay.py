@@ -17,7 +17,7 @@ from strawberry.types.nodes import SelectedField, Selection
 
 from db.queries.listing import Page
 from graph.context import Info
-from graph.dataloaders import PREFETCHES, prefetch
+from graph.dataloaders import PREFETCHES, prefetch, when_settled
 
 NodeT = TypeVar("NodeT")
 
@@ -78,14 +78,9 @@ def _when_prefetched(
     plan = plans.get(key)
     if plan is None:
         names = _node_fields(info.selected_fields, through_edges)
-        plan = plans[key] = tuple(specs[name] for name in sorted(names) if name in specs)
-    waiting = prefetch(info.context.loaders, rows, plan) if plan else None
-    return result if waiting is None else _after(waiting, result)
-
-
-async def _after(waiting: Awaitable[None], result: list[Any]) -> list[Any]:
-    await waiting
-    return result
+        plan = plans[key] = tuple(dict.fromkeys(specs[n] for n in sorted(names) if n in specs))
+    pending = prefetch(info.context.loaders, rows, plan) if plan else None
+    return when_settled(pending, result) if pending else result
 
 
 def _path_key(path: Any) -> tuple[tuple[str, str | None], ...]:

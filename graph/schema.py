@@ -28,6 +28,7 @@ from graph.item.mutations import ItemMutations
 from graph.item.queries import ItemQueries
 from graph.note.queries import NoteQueries
 from graph.order.queries import OrderQueries
+from graph.sale.mutations import SaleMutations
 from graph.sale.queries import SaleQueries
 from graph.scalars import SCALARS
 from graph.subscriptions import Subscription
@@ -92,7 +93,7 @@ class Query(
 
 
 @strawberry.type(description="Everything that changes data.")
-class Mutation(UserMutations, BidMutations, ItemMutations):
+class Mutation(UserMutations, BidMutations, ItemMutations, SaleMutations):
     pass
 
 

@@ -82,6 +82,8 @@ class Item(SQLModel, table=True):
     starts_at: datetime | None = tz(index=True)
     closes_at: datetime | None = tz(index=True)
     closed_at: datetime | None = tz()
+    ending_soon_for: datetime | None = tz()
+    """The ``closes_at`` for which "ending soon" was announced (again after an extension)."""
     hammer_price: Decimal | None = money(index=True)
     winner_id: int | None = fk("clients.id", ondelete="SET NULL")
     dimensions: list[dict[str, Any]] = json_field()

@@ -213,8 +213,8 @@ class BidMutations:
     @strawberry.mutation(
         description="Retract a bid: it becomes RETRACTED and the lot's price and proxy bids are "
         "recomputed as if it had never been placed (engine rows that no longer hold are "
-        "RETRACTED too, new ones get the next sequences). Only while the lot is open."
-        " Staff only.",
+        "RETRACTED too, new ones get the next sequences). Only while the lot is open; an "
+        "absentee bid can also be retracted before its live lot opens. Staff only.",
         permission_classes=STAFF,
     )
     async def retract_bid(self, info: Info, input: RetractBidInput) -> RetractBidPayload:

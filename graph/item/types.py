@@ -34,13 +34,16 @@ if TYPE_CHECKING:
     from graph.sale.types import Sale
 
 
+_SALE = Prefetch("sale_by_id", attrgetter("sale_id"))
+
+
 @strawberry.type(description="A lot offered in a sale.")
 class Item(ModelNode):
     __model__ = models.Item
     __loader__ = "item_by_id"
     __prefetch__ = {
-        "sale": Prefetch("sale_by_id", attrgetter("sale_id")),
-        "nextMinimumBid": Prefetch("sale_by_id", attrgetter("sale_id")),
+        "sale": _SALE,
+        "nextMinimumBid": _SALE,
         "startsAt": Prefetch("sale_by_id", lambda i: i.sale_id if i.starts_at is None else None),
         "highestBid": Prefetch("bid_by_id", attrgetter("leading_bid_id")),
         "consignment": Prefetch("consignment_by_id", attrgetter("consignment_id")),

@@ -47,11 +47,10 @@ class IncrementBand:
 class Sale(ModelNode):
     __model__ = models.Sale
     __loader__ = "sale_by_id"
-    __prefetch__ = {
-        "itemCount": Prefetch("item_stats_by_sale_id", attrgetter("id")),
-        "totalEstimates": Prefetch("item_stats_by_sale_id", attrgetter("id")),
-        "totalHammerPrice": Prefetch("item_stats_by_sale_id", attrgetter("id")),
-    }
+    __prefetch__ = dict.fromkeys(
+        ("itemCount", "totalEstimates", "totalHammerPrice"),
+        Prefetch("item_stats_by_sale_id", attrgetter("id")),
+    )
 
     id: relay.NodeID[int]
     title: str = strawberry.field(description="Title of the sale.")

@@ -373,17 +373,13 @@ async def test_only_staff_call_lots(db: OperationDB, session: AsyncSession) -> N
 
 @pytest.mark.realtime
 def test_opening_and_hammering_notify_after_commit(committed: Committed) -> None:
-    # given: an absentee bid on an unopened live lot, the last of its sale
-    async def build(session: AsyncSession) -> tuple[int, int, models.User, models.User]:
+    # given: two absentee bids on an unopened live lot, the last of its sale
+    async def build(session: AsyncSession) -> tuple[int, int, list[models.User], models.User]:
         item = await _live_lot(session)
-        return (
-            item.id,
-            item.sale_id,
-            await factories.create_bidder(session),
-            await factories.create_staff(session),
-        )
+        bidders = [await factories.create_bidder(session) for _ in range(2)]
+        return item.id, item.sale_id, bidders, await factories.create_staff(session)
 
-    item_id, sale_id, bidder, staff = committed.run(build)
+    item_id, sale_id, (alice, bob), staff = committed.run(build)
 
     # when
     async def run() -> list[dict[str, Any]]:
@@ -395,11 +391,12 @@ def test_opening_and_hammering_notify_after_commit(committed: Committed) -> None
         try:
             now = datetime.now(UTC)
             action = LotAction(item_id)
-            await place_bid(db, principal_for(bidder), PlaceBid(item_id, D("100"), D("300")), now)
+            await place_bid(db, principal_for(alice), PlaceBid(item_id, D("100"), D("300")), now)
+            await place_bid(db, principal_for(bob), PlaceBid(item_id, D("100"), D("150")), now)
             await open_lot(db, principal_for(staff), action, now)
             await hammer_lot(db, principal_for(staff), action, now)
             for _ in range(100):
-                if len(received) >= 4:
+                if len(received) >= 7:
                     break
                 await asyncio.sleep(0.05)
             await asyncio.sleep(0.1)  # anything more would arrive now
@@ -411,12 +408,21 @@ def test_opening_and_hammering_notify_after_commit(committed: Committed) -> None
 
     events = asyncio.run(run())
 
-    # then: the absentee bid, the opening (its bid stands as it is), the hammer, the sale
+    # then: the two absentee bids; at the opening B's bid runs from the minimum (110, then its
+    # maximum 150) and A answers at 170, B is told; then the hammer closes lot and sale
     assert [(e["type"], e.get("reason")) for e in events] == [
         ("bid_placed", None),
+        ("bid_placed", None),
+        ("bid_placed", None),
+        ("outbid", None),
         ("item_updated", "opened"),
         ("item_updated", "hammered"),
         ("sale_updated", None),
     ]
-    assert events[0]["first_sequence"] == events[0]["last_sequence"] == 1
+    assert [(e["first_sequence"], e["last_sequence"]) for e in events[:3]] == [
+        (1, 1),
+        (2, 2),
+        (3, 5),
+    ]
+    assert events[3]["client_id"] == bob.client_id
     assert {e["sale_id"] for e in events} == {sale_id}

@@ -193,6 +193,33 @@ async def test_a_refused_retraction_changes_nothing(
     assert (await _reload(session, item)).current_bid == D("120.00")
 
 
+async def test_an_absentee_bid_is_retracted_before_its_lot_opens_without_a_replay(
+    db: OperationDB, session: AsyncSession
+) -> None:
+    # given: two absentee bids on a live lot the clerk has not opened
+    sale = await factories.create_sale(session, kind=models.SaleKind.LIVE)
+    item = await factories.create_item(
+        session, sale=sale, status=models.ItemStatus.AVAILABLE, starting_price=D("100")
+    )
+    alice = await factories.create_bidder(session)
+    bob = await factories.create_bidder(session)
+    staff = await factories.create_staff(session)
+    alices = await _bid(db, alice, item, "100", "300")
+    await _bid(db, bob, item, "120", "200")
+
+    # when
+    result = await retract_bid(db, principal_for(staff), RetractBid(alices.id), datetime.now(UTC))
+
+    # then: only that row changes; the price still waits for the opening
+    assert result.errors == []
+    assert await _rows(session, item) == [
+        (1, alice.client_id, D("100.00"), False, R),
+        (2, bob.client_id, D("120.00"), False, A),
+    ]
+    lot = await _reload(session, item)
+    assert (lot.current_bid, lot.bid_count, lot.last_sequence) == (None, 0, 2)
+
+
 async def test_bids_on_a_closed_lot_cannot_be_retracted(
     db: OperationDB, session: AsyncSession
 ) -> None:
