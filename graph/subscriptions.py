@@ -102,11 +102,18 @@ async def _check_visible(context: Context, item_id: int | None, sale_id: int | N
         raise
 
 
-async def _messages(live: AsyncIterator[Message]) -> AsyncIterator[Message]:
-    """The bus messages; a subscriber the bus dropped for lagging gets a coded error."""
+async def _messages(context: Context, live: AsyncIterator[Message]) -> AsyncIterator[Message]:
+    """The bus messages; a subscriber the bus dropped for lagging gets a coded error.
+
+    The previous event's database scope is closed before waiting, so an idle subscription holds
+    no pooled connection.
+    """
     try:
-        async for message in live:
-            yield message
+        while True:
+            await context.close_event_scope()
+            yield await anext(live)
+    except StopAsyncIteration:
+        return
     except SubscriberLagging as exc:
         raise SubscriptionLagging(LAGGING_MESSAGE) from exc
 
@@ -130,7 +137,7 @@ async def _bid_events(
     matches = _for_target(item, sale)
     try:
         async with bus.subscribe(lambda e: isinstance(e, BidPlaced) and matches(e)) as bus_live:
-            live = _messages(bus_live)
+            live = _messages(context, bus_live)
             # Subscribed first, then the baseline: nothing committed in between is missed.
             scope = await context.next_event_scope()
             if item is not None:
@@ -153,6 +160,7 @@ async def _bid_events(
                         row_item = await scope.loaders.item_by_id.load(row.item_id)
                         if row_item is not None:
                             yield BidEvent(sequence=row.sequence, _bid=row, _item=row_item)
+                await context.close_event_scope()  # hold no connection while idle
                 message = await anext(live)
                 if isinstance(message, Resync):
                     pending = list(seen) if item is None else [item]
@@ -169,7 +177,7 @@ async def _item_events(
     matches = _for_target(item, sale)
     try:
         async with bus.subscribe(lambda e: isinstance(e, ItemUpdated) and matches(e)) as live:
-            async for message in _messages(live):
+            async for message in _messages(context, live):
                 if isinstance(message, ItemUpdated):
                     scope = await context.next_event_scope()
                     row = await scope.loaders.item_by_id.load(message.item_id)
@@ -185,7 +193,7 @@ async def _sale_events(context: Context, bus: EventBus, sale: int) -> AsyncGener
 
     try:
         async with bus.subscribe(accepts) as live:
-            async for message in _messages(live):
+            async for message in _messages(context, live):
                 if isinstance(message, SaleUpdated):
                     scope = await context.next_event_scope()
                     row = await scope.loaders.sale_by_id.load(sale)
@@ -203,7 +211,7 @@ async def _outbid_events(
 
     try:
         async with bus.subscribe(accepts) as live:
-            async for message in _messages(live):
+            async for message in _messages(context, live):
                 if isinstance(message, Outbid):
                     scope = await context.next_event_scope()
                     row = await scope.loaders.item_by_id.load(message.item_id)
