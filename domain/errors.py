@@ -51,3 +51,20 @@ class RuleViolation(DomainError):
         self.code = code
         self.message = message
         self.field = field
+
+
+class RuleViolations(DomainError):
+    """Several rules broken at once (one per input field, say); the use case changed nothing.
+
+    Raised inside the use case's transaction so that it rolls back; adapters report every
+    violation (GraphQL payload ``errors``, REST 422 ``errors`` per field).
+    """
+
+    def __init__(self, violations: list[RuleViolation]) -> None:
+        super().__init__("; ".join(violation.message for violation in violations))
+        self.violations = violations
+
+
+def violations_of(error: RuleViolation | RuleViolations) -> list[RuleViolation]:
+    """The violations an error carries, one or many."""
+    return error.violations if isinstance(error, RuleViolations) else [error]

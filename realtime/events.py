@@ -44,7 +44,24 @@ class Outbid(BaseModel):
     sequence: int
 
 
-Event = Annotated[BidPlaced | ItemUpdated | SaleUpdated | Outbid, Field(discriminator="type")]
+class EntityUpdated(BaseModel):
+    """A back-office write changed an entity (REST ``entity_update``, GraphQL ``entityUpdated``).
+
+    ``bundle`` is the entity type's REST id (``item``, ``client``, ``sale``, ``order``,
+    ``consignment``, ``task``); ``user_id`` made the change (null for the system);
+    ``force_reload`` asks every viewer to reload, not only the author (bulk and system changes).
+    """
+
+    type: Literal["entity_updated"] = "entity_updated"
+    bundle: str
+    entity_id: int
+    user_id: int | None = None
+    force_reload: bool = False
+
+
+Event = Annotated[
+    BidPlaced | ItemUpdated | SaleUpdated | Outbid | EntityUpdated, Field(discriminator="type")
+]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
 
 
