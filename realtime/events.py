@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, TypeAdapter
 
@@ -59,8 +59,64 @@ class EntityUpdated(BaseModel):
     force_reload: bool = False
 
 
+class QueueTask(BaseModel):
+    """A background job was created, changed state, started or finished.
+
+    REST/Pusher ``advanced_queue__create`` / ``__update`` / ``__pre_execute`` /
+    ``__post_execute``; GraphQL ``queueTaskCreated`` / ``Updated`` / ``Started`` / ``Completed``.
+    ``state`` is the REST queue state (``queued``, ``processing``, ``success``, ``failure``);
+    ``label`` tracks one entity of a bulk job (``via_bulk_<id>``), ``result_nid`` its id.
+    """
+
+    type: Literal["queue_task"] = "queue_task"
+    phase: Literal["created", "updated", "started", "completed"]
+    job_id: int
+    name: str
+    state: str
+    label: str | None = None
+    message: str | None = None
+    result_nid: int | None = None
+    result: dict[str, Any] | None = None
+
+
+class ItemBulk(BaseModel):
+    """A bulk operation on items finished (REST ``item_bulk``, GraphQL ``itemBulkCompleted``).
+
+    ``name`` is ``bulk_update``, ``item_lot_bulk`` or ``item_bulk_retry``; ``status`` is
+    ``success``, ``error`` or ``warning``.
+    """
+
+    type: Literal["item_bulk"] = "item_bulk"
+    name: str
+    bulk_type: str = "bulk"
+    count: int
+    status: str = "success"
+    message: str | None = None
+
+
+class KnockDownProgress(BaseModel):
+    """Progress of knocking down a sale's lots in bulk (``Knocked down 10 of 100 items...``)."""
+
+    type: Literal["knock_down_progress"] = "knock_down_progress"
+    sale_id: int
+    done: int
+    total: int
+
+    @property
+    def result(self) -> str:
+        return f"Knocked down {self.done} of {self.total} items..."
+
+
 Event = Annotated[
-    BidPlaced | ItemUpdated | SaleUpdated | Outbid | EntityUpdated, Field(discriminator="type")
+    BidPlaced
+    | ItemUpdated
+    | SaleUpdated
+    | Outbid
+    | EntityUpdated
+    | QueueTask
+    | ItemBulk
+    | KnockDownProgress,
+    Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
 
