@@ -44,6 +44,8 @@ class Subscriber:
         default_factory=lambda: asyncio.Queue(DEFAULT_QUEUE_SIZE)
     )
     lagging: bool = False
+    idle: bool = False
+    """Waiting for its next message: it has handled everything delivered so far."""
 
     def offer(self, message: Message) -> None:
         if self.lagging:
@@ -93,6 +95,14 @@ class EventBus:
     def backend_pid(self) -> int | None:
         """The server process id of the LISTEN connection (for diagnostics and tests)."""
         return self._connection.get_server_pid() if self._connection is not None else None
+
+    def idle_subscribers(self) -> int:
+        """Subscribers waiting for their next event, i.e. caught up and listening (diagnostics).
+
+        A subscription counts once it has read its starting point and waits for live events,
+        which is what a test must wait for before committing the events it expects.
+        """
+        return sum(1 for subscriber in self._subscribers if subscriber.idle)
 
     async def _supervise(self) -> None:
         first = True
@@ -148,7 +158,9 @@ class EventBus:
 
         async def messages() -> AsyncIterator[Message]:
             while True:
+                subscriber.idle = subscriber.queue.empty()
                 message = await subscriber.queue.get()
+                subscriber.idle = False
                 if isinstance(message, SubscriberLagging):
                     raise message
                 yield message

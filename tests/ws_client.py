@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from starlette.testclient import TestClient, WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
+
+from realtime.bus import EventBus
 
 
 class WSClient:
@@ -61,3 +64,15 @@ class WSClient:
             code: int | None = message.get("code")
             return code
         return None
+
+
+def wait_listening(bus: EventBus, count: int = 1, timeout: float = 10) -> None:
+    """Wait until ``count`` subscriptions have read their starting point and listen for events.
+
+    A subscription without ``afterSequence`` starts from what is committed when it starts, so a
+    test must wait for this before committing the events it expects to receive.
+    """
+    deadline = time.monotonic() + timeout
+    while bus.idle_subscribers() < count:
+        assert time.monotonic() < deadline, "subscriptions did not start listening in time"
+        time.sleep(0.01)

@@ -16,7 +16,7 @@ from server.app import create_app
 from server.settings import Settings
 from tests.committed import Committed
 from tests.realtime.test_subscriptions import BID_PLACED_SUBSCRIPTION, _bid, _setup, _token
-from tests.ws_client import WSClient
+from tests.ws_client import WSClient, wait_listening
 
 pytestmark = pytest.mark.realtime
 
@@ -48,6 +48,7 @@ def test_bids_committed_while_listen_is_down_still_arrive_once_in_order(
     bus = client.app.state.graph.bus  # type: ignore[attr-defined]
     with WSClient.connect(client, "graphql-transport-ws") as ws:
         ws.subscribe("1", BID_PLACED_SUBSCRIPTION, {"item": to_base64("Item", ids["item"])})
+        wait_listening(client.app.state.graph.bus)  # type: ignore[attr-defined]
         _bid(client, alice, ids["item"], "100")
         received = [ws.next_data("1")["bidPlaced"]["sequence"]]
 

@@ -18,12 +18,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.relay import to_base64
 
 from graph.multiplex import HUB, LAGGING_CLOSE_CODE
+from realtime.bus import EventBus
 from server.app import create_app
 from server.settings import Settings
 from tests import factories
 from tests.committed import Committed
 from tests.realtime.test_subscriptions import BID_PLACED_SUBSCRIPTION, _bid, _setup, _token
-from tests.ws_client import WSClient
+from tests.ws_client import WSClient, wait_listening
 
 pytestmark = pytest.mark.realtime
 
@@ -64,6 +65,13 @@ def app(committed: Committed) -> FastAPI:
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(SlowDataFrames(app)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def bus(app: FastAPI) -> EventBus:
+    bus: EventBus | None = app.state.graph.bus
+    assert bus is not None
+    return bus
 
 
 @pytest.fixture
@@ -125,6 +133,7 @@ def test_twenty_subscribers_share_one_execution_per_event(
     client: TestClient,
     bidding: TestClient,
     committed: Committed,
+    bus: EventBus,
     statements: Statements,
     protocol: str,
 ) -> None:
@@ -135,6 +144,7 @@ def test_twenty_subscribers_share_one_execution_per_event(
         first = stack.enter_context(_connect(client, protocol))
         first.subscribe("1", BID_PLACED_SUBSCRIPTION, _item_vars(ids))
         _wait_for(lambda: HUB.member_count() == 1)
+        wait_listening(bus, 1)
         _bid(bidding, alice, ids["item"], "100")
         first.next_data("1")
         statements.count = 0
@@ -165,7 +175,7 @@ def test_twenty_subscribers_share_one_execution_per_event(
 
 @pytest.mark.parametrize("protocol", PROTOCOLS)
 def test_staff_and_the_public_are_separate_groups_with_their_own_visibility(
-    client: TestClient, bidding: TestClient, committed: Committed, protocol: str
+    client: TestClient, bidding: TestClient, committed: Committed, bus: EventBus, protocol: str
 ) -> None:
     # given
     ids = _setup(committed)
@@ -181,6 +191,7 @@ def test_staff_and_the_public_are_separate_groups_with_their_own_visibility(
         staff_ws.subscribe("1", BID_PLACED_SUBSCRIPTION, _item_vars(ids))
         public_ws.subscribe("1", BID_PLACED_SUBSCRIPTION, _item_vars(ids))
         _wait_for(lambda: HUB.member_count() == 2)
+        wait_listening(bus, 2)
         groups = len(HUB.groups)
 
         # when
@@ -196,7 +207,7 @@ def test_staff_and_the_public_are_separate_groups_with_their_own_visibility(
 
 @pytest.mark.parametrize("protocol", PROTOCOLS)
 def test_complete_from_one_subscriber_leaves_the_others_receiving(
-    client: TestClient, bidding: TestClient, committed: Committed, protocol: str
+    client: TestClient, bidding: TestClient, committed: Committed, bus: EventBus, protocol: str
 ) -> None:
     # given: three members of one group, two of them on the same connection
     ids = _setup(committed)
@@ -206,6 +217,7 @@ def test_complete_from_one_subscriber_leaves_the_others_receiving(
         one.subscribe("2", BID_PLACED_SUBSCRIPTION, _item_vars(ids))
         other.subscribe("1", BID_PLACED_SUBSCRIPTION, _item_vars(ids))
         _wait_for(lambda: HUB.member_count() == 3)
+        wait_listening(bus, 1)
 
         # when
         _complete(one, "1")
@@ -252,6 +264,7 @@ def test_a_subscriber_that_falls_behind_is_told_lagging_and_dropped_the_others_g
     client: TestClient,
     bidding: TestClient,
     committed: Committed,
+    bus: EventBus,
     monkeypatch: pytest.MonkeyPatch,
     protocol: str,
 ) -> None:
@@ -266,6 +279,7 @@ def test_a_subscriber_that_falls_behind_is_told_lagging_and_dropped_the_others_g
         slow.subscribe("s", BID_PLACED_SUBSCRIPTION, _item_vars(ids))
         fast.subscribe("f", BID_PLACED_SUBSCRIPTION, _item_vars(ids))
         _wait_for(lambda: HUB.member_count() == 2)
+        wait_listening(bus, 1)
 
         # when: six bids arrive faster than the slow client reads
         for amount, token in zip(

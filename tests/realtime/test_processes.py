@@ -113,7 +113,8 @@ async def _listen(url: str, item: int, received: list[int], ready: asyncio.Event
                     "type": "subscribe",
                     "payload": {
                         "query": BID_PLACED_SUBSCRIPTION,
-                        "variables": {"item": to_base64("Item", item)},
+                        # afterSequence 0: every committed bid, however early, then live ones
+                        "variables": {"item": to_base64("Item", item), "after": 0},
                     },
                 }
             )
@@ -136,7 +137,6 @@ def test_concurrent_bids_through_two_processes_stay_serialized_and_reach_subscri
         ready = asyncio.Event()
         listener = asyncio.create_task(_listen(servers[0], data["item"], received, ready))
         await asyncio.wait_for(ready.wait(), 10)
-        await asyncio.sleep(0.2)  # the subscription is registered on the server
         accepted = await _fire_bids(servers, data["item"], data["emails"])
         async with httpx.AsyncClient() as http:
             last = await http.post(

@@ -15,7 +15,7 @@ from server.app import create_app
 from server.settings import Settings
 from tests import factories
 from tests.committed import Committed
-from tests.ws_client import WSClient
+from tests.ws_client import WSClient, wait_listening
 
 pytestmark = pytest.mark.realtime
 
@@ -84,6 +84,7 @@ def test_each_event_shows_the_new_current_bid_and_the_public_sees_no_names(
     alice, bob = _token(client, ids["alice"]), _token(client, ids["bob"])
     with WSClient.connect(client, protocol) as ws:
         ws.subscribe("1", BID_PLACED_SUBSCRIPTION, {"item": to_base64("Item", ids["item"])})
+        wait_listening(client.app.state.graph.bus)  # type: ignore[attr-defined]
 
         # when
         _bid(client, alice, ids["item"], "100")
@@ -146,6 +147,7 @@ def test_staff_subscriber_sees_bidder_names(client: TestClient, committed: Commi
         client, "graphql-transport-ws", payload={"Authorization": f"Bearer {staff}"}
     ) as ws:
         ws.subscribe("1", BID_PLACED_SUBSCRIPTION, {"item": to_base64("Item", ids["item"])})
+        wait_listening(client.app.state.graph.bus)  # type: ignore[attr-defined]
         _bid(client, alice, ids["item"], "100")
         event = ws.next_data("1")
 
