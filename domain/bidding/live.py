@@ -14,8 +14,9 @@ from datetime import datetime
 from db import models
 from db.queries.item import lock_item
 from db.session import OperationDB
+from domain import audit
 from domain.bidding.closing import close_finished_sales, hammer, leading_clients
-from domain.bidding.service import replay_lot
+from domain.bidding.service import LOT_STATE, audit_lot_action, replay_lot
 from domain.errors import Forbidden, NotFound, RuleViolation, UserErrorCode
 from domain.principal import Principal
 from realtime.events import Event, ItemUpdated, Outbid
@@ -70,6 +71,7 @@ async def _act(
     action: LotAction,
     check: Check,
     apply: Apply,
+    name: str,
 ) -> LotResult:
     if not principal.is_staff:
         raise Forbidden("Only staff may do this.")
@@ -81,9 +83,11 @@ async def _act(
         violation = check(item, sale)
         if violation is not None:
             return LotResult(item=item, errors=[violation])
+        before = audit.snapshot(item, LOT_STATE)
         change = await apply(db, item, sale)
         await session.flush()
         await publish(session, *change.events)
+        await audit_lot_action(session, principal, item, before, name)
     return LotResult(item=item, rows=change.rows)
 
 
@@ -137,7 +141,7 @@ async def open_lot(
         events.append(ItemUpdated(item_id=item.id, sale_id=sale.id, reason="opened"))
         return _Change(events, replayed.rows)
 
-    return await _act(db, principal, action, _check_open, apply)
+    return await _act(db, principal, action, _check_open, apply, "open_lot")
 
 
 # -- hammer, pass, withdraw ----------------------------------------------------------------
@@ -161,7 +165,7 @@ async def hammer_lot(
         hammer(item, leaders.get(item.id), now)
         return await _close(db, item, sale, now, "hammered")
 
-    return await _act(db, principal, action, _check_called, apply)
+    return await _act(db, principal, action, _check_called, apply, "hammer_lot")
 
 
 def _check_pass(item: models.Item, sale: models.Sale) -> RuleViolation | None:
@@ -177,7 +181,7 @@ async def pass_lot(
         _finish(item, models.ItemStatus.PASSED, now)
         return await _close(db, item, sale, now, "passed")
 
-    return await _act(db, principal, action, _check_pass, apply)
+    return await _act(db, principal, action, _check_pass, apply, "pass_lot")
 
 
 def _check_withdraw(item: models.Item, sale: models.Sale) -> RuleViolation | None:
@@ -193,7 +197,7 @@ async def withdraw_lot(
         _finish(item, models.ItemStatus.WITHDRAWN, now)
         return await _close(db, item, sale, now, "withdrawn")
 
-    return await _act(db, principal, action, _check_withdraw, apply)
+    return await _act(db, principal, action, _check_withdraw, apply, "withdraw_lot")
 
 
 def _finish(item: models.Item, status: models.ItemStatus, now: datetime) -> None:

@@ -14,11 +14,12 @@ from db import models
 from db.queries.bid import accepted_bid_rows, accepted_bids, bids_by_idempotency_key
 from db.queries.item import lock_item
 from db.session import OperationDB
+from domain import audit
 from domain.bidding import replay, rules
 from domain.bidding.closing import close_finished_sales
 from domain.errors import Forbidden, NotFound, RuleViolation, UserErrorCode
 from domain.principal import Principal
-from realtime.events import BidPlaced, Event, ItemUpdated, Outbid
+from realtime.events import BidPlaced, EntityUpdated, Event, ItemUpdated, Outbid
 from realtime.publish import publish
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 200
@@ -46,6 +47,34 @@ class BidResult:
     outcome: rules.Outcome | None = None
     errors: list[RuleViolation] = field(default_factory=list)
     replayed: bool = False
+
+
+LOT_STATE = (
+    "status",
+    "current_bid",
+    "bid_count",
+    "leading_bid_id",
+    "closes_at",
+    "closed_at",
+    "hammer_price",
+    "winner_id",
+)
+"""The item fields a staff action on a lot is audited by."""
+
+
+async def audit_lot_action(
+    session: AsyncSession,
+    principal: Principal,
+    item: models.Item,
+    before: dict[str, object],
+    action: str,
+) -> None:
+    """Record a staff action on a lot (its state before and after) and tell the back office."""
+    await audit.record_updated(session, principal, models.EntityType.ITEM, item, before, action)
+    await publish(
+        session,
+        EntityUpdated(bundle="item", entity_id=item.id, user_id=principal.user_id),
+    )
 
 
 def _window_violation(
@@ -263,6 +292,7 @@ async def place_bid(
 
         if absentee:
             return await _register_absentee(session, principal, cmd, client, item, sale, now)
+        before = audit.snapshot(item, LOT_STATE)
         table = rules.increment_table(sale.increments)
         maxima = rules.maxima_from_rows(list(await accepted_bid_rows(db, item.id)))
         leader = rules.leader_of(maxima)
@@ -344,6 +374,8 @@ async def place_bid(
             events.append(ItemUpdated(item_id=item.id, sale_id=sale.id, reason=reason))
         await session.flush()
         await publish(session, *events)
+        if cmd.on_behalf_of is not None:  # a clerk's floor or phone bid; online bids are rows
+            await audit_lot_action(session, principal, item, before, "place_bid_on_behalf")
 
     own_rows = [r for r in rows if r.client_id == client.id]
     return BidResult(
@@ -522,6 +554,8 @@ async def retract_bid(
 
         events: list[Event] = []
         appended: list[models.Bid] = []
+        before = audit.snapshot(item, LOT_STATE)
+        bid_before = audit.snapshot(bid, ["status"])
         if is_absentee(sale, item):
             bid.status = models.BidStatus.RETRACTED
             item.updated_at = now
@@ -532,6 +566,10 @@ async def retract_bid(
         events.append(ItemUpdated(item_id=item.id, sale_id=sale.id, reason="retracted"))
         await session.flush()
         await publish(session, *events)
+        await audit.record_updated(
+            session, principal, models.EntityType.BID, bid, bid_before, "retract_bid"
+        )
+        await audit_lot_action(session, principal, item, before, "retract_bid")
     return RetractResult(item=item, bid=bid, rows=appended)
 
 
@@ -604,6 +642,7 @@ async def buy_now(
             return BuyNowResult(item=item, errors=[violation])
         price = item.buy_now_price
         assert price is not None
+        before = audit.snapshot(item, LOT_STATE)
 
         item.last_sequence += 1
         row = models.Bid(
@@ -639,4 +678,5 @@ async def buy_now(
         ]
         events += await close_finished_sales(session, [sale.id], now)
         await publish(session, *events)
+        await audit_lot_action(session, principal, item, before, "buy_now")
     return BuyNowResult(item=item, bid=row)

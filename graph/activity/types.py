@@ -10,14 +10,15 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from db import models
-from graph.activity.inputs import ACTIVITY_ID_TYPES
+from graph.activity.inputs import ACTIVITY_ID_TYPES, ActivityFilter, ActivityOrder
 from graph.context import Info
 from graph.enums import EntityType
 from graph.filtering import list_query, page_args
 from graph.lists import nested
 from graph.node import ModelNode
 from graph.note.types import load_subject
-from graph.relay import Connection
+from graph.permissions import STAFF_ONLY, staff_only
+from graph.relay import After, Before, Connection, First, Last
 
 if TYPE_CHECKING:
     from graph.user.types import User
@@ -77,4 +78,36 @@ async def entity_activities(
         entity_id,
         loaders.activities_by_entity_id(entity_type, query, args),
         lambda: loaders.activity_count_by_entity_id(entity_type, query),
+    )
+
+
+def history_field(entity_type: models.EntityType, noun: str) -> Any:
+    """The ``activities`` field of an entity type: its own audit trail, staff only."""
+
+    async def activities(
+        parent: strawberry.Parent[Any],
+        info: Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        filter: ActivityFilter | None = None,
+        order_by: list[ActivityOrder] | None = None,
+    ) -> Connection[Activity] | None:
+        return await entity_activities(
+            info,
+            entity_type,
+            parent.id,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            filter=filter,
+            order_by=order_by,
+        )
+
+    return strawberry.field(
+        resolver=activities,
+        description=f"The {noun}'s audit trail, newest first by default." + STAFF_ONLY,
+        extensions=staff_only(),
     )

@@ -10,6 +10,7 @@ import strawberry
 from strawberry import relay
 
 from db import models
+from graph.activity.types import history_field
 from graph.bid.inputs import BID_ID_TYPES, BidFilter, BidOrder
 from graph.consignment.inputs import CONSIGNMENT_ID_TYPES, ConsignmentFilter, ConsignmentOrder
 from graph.context import Info
@@ -177,6 +178,8 @@ class Client(ModelNode):
             loaders.consignments_by_consignor_id(query, args),
             lambda: loaders.consignment_count_by_consignor_id(query),
         )
+
+    activities = history_field(models.EntityType.CLIENT, "client")
 
     @strawberry.field(
         description="Staff notes on the client, newest first by default." + STAFF_ONLY,

@@ -11,8 +11,7 @@ import strawberry
 from strawberry import relay
 
 from db import models
-from graph.activity.inputs import ActivityFilter, ActivityOrder
-from graph.activity.types import Activity, entity_activities
+from graph.activity.types import history_field
 from graph.context import Info
 from graph.filtering import list_query, page_args
 from graph.item.inputs import ITEM_ID_TYPES, ItemFilter, ItemOrder
@@ -187,29 +186,4 @@ class Consignment(ModelNode):
             search=search,
         )
 
-    @strawberry.field(
-        description="The consignment's audit trail, newest first by default." + STAFF_ONLY,
-        extensions=staff_only(),
-    )
-    async def activities(
-        self,
-        parent: strawberry.Parent[models.Consignment],
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-        filter: ActivityFilter | None = None,
-        order_by: list[ActivityOrder] | None = None,
-    ) -> Connection[Activity] | None:
-        return await entity_activities(
-            info,
-            models.EntityType.CONSIGNMENT,
-            parent.id,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            filter=filter,
-            order_by=order_by,
-        )
+    activities = history_field(models.EntityType.CONSIGNMENT, "consignment")

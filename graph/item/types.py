@@ -12,6 +12,7 @@ from strawberry import relay
 
 from db import models
 from domain.bidding import rules
+from graph.activity.types import history_field
 from graph.bid.inputs import BID_ID_TYPES, BidFilter, BidOrder
 from graph.context import Info
 from graph.dataloaders import Prefetch, then
@@ -187,6 +188,8 @@ class Item(ModelNode):
         self, parent: strawberry.Parent[models.Item], info: Info
     ) -> list[Annotated[File, strawberry.lazy("graph.file.types")]]:
         return info.context.loaders.images_by_item_id.get(parent.id)
+
+    activities = history_field(models.EntityType.ITEM, "lot")
 
     @strawberry.field(
         description="Staff notes on the lot, newest first by default." + STAFF_ONLY,

@@ -10,6 +10,7 @@ import strawberry
 from strawberry import relay
 
 from db import models
+from graph.activity.types import history_field
 from graph.context import Info
 from graph.enums import OrderLineKind, OrderStatus, OrderType
 from graph.filtering import list_query, page_args
@@ -116,6 +117,8 @@ class Order(ModelNode):
             loaders.transactions_by_order_id(query, args),
             lambda: loaders.transaction_count_by_order_id(query),
         )
+
+    activities = history_field(models.EntityType.ORDER, "order")
 
 
 @strawberry.type(description="One line of an order: a lot (ITEM) or an additional charge.")

@@ -13,6 +13,7 @@ from strawberry import relay
 from db import models
 from db.queries.sale import sale_status
 from domain.bidding.rules import increment_table
+from graph.activity.types import history_field
 from graph.consignment.inputs import CONSIGNMENT_ID_TYPES, ConsignmentFilter, ConsignmentOrder
 from graph.context import Info
 from graph.dataloaders import Prefetch, then
@@ -173,6 +174,8 @@ class Sale(ModelNode):
             loaders.consignments_by_sale_id(query, args),
             lambda: loaders.consignment_count_by_sale_id(query),
         )
+
+    activities = history_field(models.EntityType.SALE, "sale")
 
     @strawberry.field(
         description="Staff notes on the sale, newest first by default." + STAFF_ONLY,
