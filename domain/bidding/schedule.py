@@ -10,7 +10,9 @@ from sqlmodel import col
 
 from db import models
 from db.session import OperationDB
+from domain import audit
 from domain.errors import NotFound, RuleViolation, UserErrorCode
+from domain.principal import Principal
 from realtime.events import Event, ItemUpdated, SaleUpdated
 from realtime.publish import publish
 
@@ -27,7 +29,9 @@ def closing_times(first_closes_at: datetime, stagger_seconds: int, lots: int) ->
     return [first_closes_at + timedelta(seconds=stagger_seconds * n) for n in range(lots)]
 
 
-async def schedule_closing(db: OperationDB, cmd: ScheduleClosing) -> models.Sale:
+async def schedule_closing(
+    db: OperationDB, principal: Principal, cmd: ScheduleClosing
+) -> models.Sale:
     """Set every open lot's ``closes_at`` in lot order, staggered; one transaction.
 
     The open lots are locked in id order (the order bids take single locks in), so a bid racing
@@ -60,6 +64,7 @@ async def schedule_closing(db: OperationDB, cmd: ScheduleClosing) -> models.Sale
                 )
             ).scalars()
         )
+        before = audit.snapshot(sale, ["ends_at", "stagger_seconds"])
         open_lots.sort(key=lambda i: (i.lot_number is None, i.lot_number, i.lot_letter, i.id))
         times = closing_times(cmd.first_closes_at, cmd.stagger_seconds, len(open_lots))
         events: list[Event] = []
@@ -71,4 +76,7 @@ async def schedule_closing(db: OperationDB, cmd: ScheduleClosing) -> models.Sale
         events.append(SaleUpdated(sale_id=sale.id))
         await session.flush()
         await publish(session, *events)
+        await audit.record_updated(
+            session, principal, models.EntityType.SALE, sale, before, "schedule_closing"
+        )
     return sale

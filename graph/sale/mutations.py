@@ -56,7 +56,7 @@ class SaleMutations:
             stagger_seconds=input.stagger_seconds,
         )
         try:
-            sale = await schedule_closing(info.context.db, cmd)
+            sale = await schedule_closing(info.context.db, info.context.principal, cmd)
         except errors.RuleViolation as violation:
             return ScheduleSaleClosingPayload(errors=user_errors([violation]))
         except errors.NotFound as exc:

@@ -14,7 +14,10 @@ from tests.graphql_client import GraphQLClient, assert_graphql_error
 SCHEDULE_MUTATION = """
 mutation ($input: ScheduleSaleClosingInput!) {
   scheduleSaleClosing(input: $input) {
-    sale { items(orderBy: [{field: LOT}]) { nodes { lot closesAt } } }
+    sale {
+      items(orderBy: [{field: LOT}]) { nodes { lot closesAt } }
+      activities { nodes { action changes } }
+    }
     errors { field code message }
   }
 }
@@ -52,6 +55,9 @@ async def test_lots_close_one_stagger_apart_in_lot_order(
     assert times["2"] == first + timedelta(seconds=30)
     assert times["3"] == first + timedelta(seconds=60)
     assert times["4"] != first + timedelta(seconds=90)  # a sold lot keeps its time
+    [activity] = data["scheduleSaleClosing"]["sale"]["activities"]["nodes"]
+    assert activity["action"] == "schedule_closing"
+    assert activity["changes"]["stagger_seconds"] == {"before": 0, "after": 30}
 
 
 async def test_bidders_cannot_schedule(graphql: GraphQLClient, session: AsyncSession) -> None:
