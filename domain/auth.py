@@ -11,8 +11,10 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -160,6 +162,19 @@ async def login(
         user = await check_credentials(db, email, password)
         issued = await issue_token(db, user, policy, now)
     return user, issued
+
+
+def bearer_token(headers: Mapping[str, Any], query_params: Mapping[str, Any]) -> str | None:
+    """The token from ``Authorization: Bearer …`` or, failing that, ``?access_token=``.
+
+    The header wins when both are present (REST Decision D2); both APIs read tokens here.
+    """
+    header = headers.get("authorization") or ""
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    token = query_params.get("access_token")
+    return str(token) if token else None
 
 
 async def authenticate(db: OperationDB, token: str | None, now: datetime) -> Principal:

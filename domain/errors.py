@@ -25,6 +25,9 @@ class UserErrorCode(enum.StrEnum):
     HAS_BIDS = "HAS_BIDS"
     BID_RETRACTED = "BID_RETRACTED"
     PROXY_BID = "PROXY_BID"
+    FILE_TOO_LARGE = "FILE_TOO_LARGE"
+    FILE_TYPE_NOT_ALLOWED = "FILE_TYPE_NOT_ALLOWED"
+    UPLOADS_DISABLED = "UPLOADS_DISABLED"
 
 
 class DomainError(Exception):

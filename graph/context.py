@@ -12,6 +12,7 @@ from strawberry.fastapi import BaseContext
 
 from db.session import OperationDB
 from domain.auth import TokenPolicy
+from domain.files import FileStore
 from domain.principal import Principal
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ class Context(BaseContext):
     sessionmaker: async_sessionmaker[AsyncSession]
     token_policy: TokenPolicy
     bus: EventBus | None = None
+    file_store: FileStore | None = None
 
     def __post_init__(self) -> None:
         super().__init__()

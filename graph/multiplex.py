@@ -509,6 +509,7 @@ def _group_context(connection: Context, principal: Principal) -> Context:
         sessionmaker=connection.sessionmaker,
         token_policy=connection.token_policy,
         bus=connection.bus,
+        file_store=connection.file_store,
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -23,8 +22,9 @@ from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 
 from db.session import OperationDB
-from domain.auth import TokenPolicy, authenticate
+from domain.auth import TokenPolicy, authenticate, bearer_token
 from domain.errors import Unauthenticated
+from domain.files import FileStore
 from graph.context import Context
 from graph.loaders import Loaders
 from graph.multiplex import MultiplexedGraphQLWSHandler, MultiplexedTransportWSHandler
@@ -38,6 +38,7 @@ class GraphState:
     sessionmaker: async_sessionmaker[AsyncSession]
     token_policy: TokenPolicy
     bus: EventBus | None = None
+    file_store: FileStore | None = None
 
 
 class GraphQLAuthError(Exception):
@@ -45,16 +46,6 @@ class GraphQLAuthError(Exception):
 
     def __init__(self, error: Unauthenticated) -> None:
         super().__init__(str(error))
-
-
-def bearer_token(headers: Any, query_params: Any) -> str | None:
-    """The token from ``Authorization: Bearer …`` or, failing that, ``?access_token=``."""
-    header = headers.get("authorization") or ""
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
-    token = query_params.get("access_token")
-    return str(token) if token else None
 
 
 async def get_context(
@@ -83,6 +74,7 @@ async def get_context(
             sessionmaker=state.sessionmaker,
             token_policy=state.token_policy,
             bus=state.bus,
+            file_store=state.file_store,
         )
     finally:
         await db.close()
@@ -90,6 +82,10 @@ async def get_context(
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 APPLICATION_JSON = "application/json"
+PREFLIGHT_HEADERS = ("authorization", "graphql-require-preflight", "apollo-require-preflight")
+"""A multipart POST is a "simple" request a foreign page could send with a plain form (CSRF, see
+the GraphQL multipart request spec's security section); requiring one of these headers forces
+a CORS preflight, which foreign origins fail."""
 # On a tie (e.g. ``*/*``) the legacy type wins: its status codes are what old clients expect.
 _RESPONSE_TYPES = (APPLICATION_JSON, GRAPHQL_RESPONSE_JSON)
 
@@ -198,6 +194,12 @@ class GavelGraphQLRouter(GraphQLRouter[Context, None]):
             uploads = self.multipart_uploads_enabled and content_type == "multipart/form-data"
             if content_type.lower() != APPLICATION_JSON and not uploads:
                 raise HTTPException(415, f"Send the request body as {APPLICATION_JSON}.")
+            if uploads and not any(request.headers.get(name) for name in PREFLIGHT_HEADERS):
+                raise HTTPException(
+                    400,
+                    "A multipart request must carry an Authorization (Bearer) or "
+                    "GraphQL-Require-Preflight header.",
+                )
         return await super().parse_http_body(request)
 
     async def execute_single(
@@ -270,4 +272,5 @@ def create_graphql_router(schema: Schema, *, graphiql: bool = True) -> GavelGrap
         context_getter=get_context,  # type: ignore[arg-type]  # a FastAPI yield dependency
         graphql_ide="graphiql" if graphiql else None,
         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL],
+        multipart_uploads_enabled=True,
     )

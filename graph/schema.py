@@ -23,6 +23,7 @@ from graph.category.queries import CategoryQueries
 from graph.client.queries import ClientQueries
 from graph.consignment.queries import ConsignmentQueries
 from graph.errors import should_mask_error
+from graph.file.mutations import FileMutations
 from graph.file.queries import FileQueries
 from graph.item.mutations import ItemMutations
 from graph.item.queries import ItemQueries
@@ -93,7 +94,7 @@ class Query(
 
 
 @strawberry.type(description="Everything that changes data.")
-class Mutation(UserMutations, BidMutations, ItemMutations, SaleMutations):
+class Mutation(UserMutations, BidMutations, ItemMutations, SaleMutations, FileMutations):
     pass
 
 

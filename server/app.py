@@ -17,9 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from db.engine import create_engine, create_sessionmaker
 from db.url import async_url, plain_url
 from domain.auth import TokenPolicy
+from domain.files import FileStore
 from graph.router import GraphQLAuthError, GraphState, create_graphql_router
 from graph.schema import schema
 from realtime.bus import EventBus
+from rest_compat.deps import RestState
+from rest_compat.router import mount_rest
 from server.closer import run_closer
 from server.settings import Settings
 
@@ -29,6 +32,18 @@ def token_policy(settings: Settings) -> TokenPolicy:
     return TokenPolicy(
         secret_key=settings.secret_key.get_secret_value().encode(),
         ttl=timedelta(hours=settings.token_ttl_hours),
+    )
+
+
+def file_store(settings: Settings) -> FileStore:
+    """Where uploads go and what is accepted, from the settings."""
+    return FileStore(
+        root=settings.files_dir,
+        secret_key=settings.secret_key.get_secret_value().encode(),
+        max_bytes=settings.upload_max_bytes,
+        allowed_types=frozenset(settings.upload_allowed_types),
+        enabled=settings.uploads_enabled,
+        url_ttl=timedelta(seconds=settings.signed_url_ttl_seconds),
     )
 
 
@@ -84,9 +99,12 @@ def create_app(
         redoc_url=None,
         openapi_url=None,
     )
+    tokens = token_policy(settings)
+    files = file_store(settings)
     app.state.graph = GraphState(
-        sessionmaker=sessionmaker, token_policy=token_policy(settings), bus=bus
+        sessionmaker=sessionmaker, token_policy=tokens, bus=bus, file_store=files
     )
+    mount_rest(app, RestState(sessionmaker=sessionmaker, token_policy=tokens, file_store=files))
     app.include_router(
         create_graphql_router(schema, graphiql=settings.graphiql),
         prefix="/graphql",

@@ -8,6 +8,16 @@ from typing import Annotated
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+DEFAULT_UPLOAD_TYPES = (
+    "image/jpeg",
+    "image/png",
+    "image/gif",
+    "image/webp",
+    "application/pdf",
+    "text/plain",
+    "text/csv",
+)
+
 
 class Settings(BaseSettings):
     """Everything the server, the worker and the CLI can be told from the environment."""
@@ -32,10 +42,27 @@ class Settings(BaseSettings):
     closer_interval: float = 1.0
     secret_key: SecretStr = SecretStr("dev-secret-change-me")
     log_level: str = "info"
+    files_dir: Path = Field(
+        default_factory=lambda data: Path(data["data_dir"]) / "files",
+        description="Where uploaded files (and job outputs) are stored; default <data_dir>/files.",
+    )
+    uploads_enabled: bool = Field(
+        default=True, description="Accept uploads (REST answers 501 when disabled)."
+    )
+    upload_max_bytes: int = Field(
+        default=50 * 1024 * 1024, description="Largest accepted upload, in bytes (50 MB)."
+    )
+    upload_allowed_types: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(DEFAULT_UPLOAD_TYPES),
+        description="MIME types accepted for uploads (comma-separated in the environment).",
+    )
+    signed_url_ttl_seconds: int = Field(
+        default=3600, description="Lifetime of signed download URLs for private files."
+    )
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "upload_allowed_types", mode="before")
     @classmethod
-    def _split_origins(cls, value: object) -> object:
+    def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value

@@ -103,8 +103,9 @@ async def db(
 
 
 @pytest.fixture
-def settings() -> Settings:
-    return Settings(database_url=None, graphiql=True)
+def settings(tmp_path: Path) -> Settings:
+    """Uploads go to the test's own directory."""
+    return Settings(database_url=None, graphiql=True, files_dir=tmp_path / "files")
 
 
 @pytest.fixture

@@ -113,9 +113,48 @@ def readable_notes(viewer: Viewer) -> Select[Any]:
     return stmt if viewer.is_staff else _nothing(stmt)
 
 
+def _owned_by_client(client_id: int) -> ColumnElement[bool]:
+    """Files attached to an entity of ``client_id``: the client, its addresses, bids, orders,
+    transactions and consignments."""
+    file = models.File
+    owned: list[tuple[models.EntityType, Select[Any]]] = [
+        (models.EntityType.ADDRESS, _ids_of(models.Address, models.Address.client_id, client_id)),
+        (models.EntityType.BID, _ids_of(models.Bid, models.Bid.client_id, client_id)),
+        (models.EntityType.ORDER, _ids_of(models.Order, models.Order.client_id, client_id)),
+        (
+            models.EntityType.TRANSACTION,
+            _ids_of(models.Transaction, models.Transaction.client_id, client_id),
+        ),
+        (
+            models.EntityType.CONSIGNMENT,
+            _ids_of(models.Consignment, models.Consignment.consignor_id, client_id),
+        ),
+    ]
+    return sa.or_(
+        sa.and_(
+            col(file.entity_type) == models.EntityType.CLIENT, col(file.entity_id) == client_id
+        ),
+        *(
+            sa.and_(col(file.entity_type) == kind, col(file.entity_id).in_(ids))
+            for kind, ids in owned
+        ),
+    )
+
+
+def _ids_of(model: Any, owner: Any, client_id: int) -> Select[Any]:
+    return sa.select(col(model.id)).where(col(owner) == client_id)
+
+
 def readable_files(viewer: Viewer) -> Select[Any]:
+    """Public files for everyone; private ones for staff, and for a bidder those attached to
+    their own client's entities."""
     stmt = sa.select(models.File)
-    return stmt if viewer.is_staff else stmt.where(col(models.File.is_private).is_(False))
+    if viewer.is_staff:
+        return stmt
+    public = col(models.File.is_private).is_(False)
+    if viewer.client_id is None:
+        return stmt.where(public)
+    return stmt.where(sa.or_(public, _owned_by_client(viewer.client_id)))
 
 
 def readable_users(viewer: Viewer) -> Select[Any]:

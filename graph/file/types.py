@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import strawberry
 from strawberry import relay
 
 from db import models
+from domain.files import content_path, file_url
+from graph.context import Info
 from graph.node import ModelNode
 
 
@@ -25,6 +27,12 @@ class File(ModelNode):
     is_private: bool = strawberry.field(description="Only staff can read a private file.")
     created_at: datetime = strawberry.field(description="Uploaded.")
 
-    @strawberry.field(description="Where the content is served, relative to the API host.")
-    def url(self, parent: strawberry.Parent[models.File]) -> str:
-        return f"/files/{parent.id}"
+    @strawberry.field(
+        description="Where the content is served, relative to the API host. Public files: a "
+        "stable URL. Private files: a signed URL valid for an hour, usable without a token."
+    )
+    def url(self, parent: strawberry.Parent[models.File], info: Info) -> str:
+        store = info.context.file_store
+        if store is None:
+            return content_path(parent.id)
+        return file_url(store, parent, datetime.now(UTC))

@@ -64,7 +64,7 @@ async def test_item_images_come_in_display_order(
         "mimeType": "image/jpeg",
         "size": first.size,
         "isPrivate": False,
-        "url": f"/files/{first.id}",
+        "url": f"/files/{first.id}/content",
     }
     assert image_ids(data) == [first.id, second.id]
 
