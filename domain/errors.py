@@ -25,6 +25,10 @@ class UserErrorCode(enum.StrEnum):
     HAS_BIDS = "HAS_BIDS"
     BID_RETRACTED = "BID_RETRACTED"
     PROXY_BID = "PROXY_BID"
+    LOTS_LOCKED = "LOTS_LOCKED"
+    HAS_ORDERS = "HAS_ORDERS"
+    HAS_ITEMS = "HAS_ITEMS"
+    ITEM_SOLD = "ITEM_SOLD"
 
 
 class DomainError(Exception):
