@@ -36,6 +36,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -404,7 +405,7 @@ async def create_item(db: OperationDB, principal: Principal, cmd: CreateItem) ->
             values["lot_number"] = _next_numbers(highest, start or 1, 1)[0]
             values["lot_letter"] = values.get("lot_letter") or ""
         values.setdefault("lot_letter", "")
-        values.setdefault("starting_price", 0)
+        values.setdefault("starting_price", Decimal("0"))
         item = models.Item(
             sale_id=sale.id,
             status=models.ItemStatus.AVAILABLE,

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import strawberry
 
 from domain import bulk, errors
+from domain.fields import camel
 from graph.errors import from_domain
 from graph.filtering import decode_id
 from graph.payloads import UserError, user_errors
@@ -44,11 +45,6 @@ class ErrorPolicy(enum.Enum):
         return bulk.ErrorPolicy[self.name]
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.capitalize() for part in rest)
-
-
 def sent_fields(
     input: object, ids: Mapping[str, str] | None = None, skip: tuple[str, ...] = ()
 ) -> dict[str, Any]:
@@ -59,7 +55,7 @@ def sent_fields(
         if value is strawberry.UNSET or item.name in skip:
             continue
         if ids and item.name in ids and value is not None:
-            value = decode_id(value, ids[item.name], _camel(item.name))
+            value = decode_id(value, ids[item.name], camel(item.name))
         values[item.name] = value
     return values
 

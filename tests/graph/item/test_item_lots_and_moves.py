@@ -529,3 +529,69 @@ async def test_only_staff_renumber_clone_move_and_close_lots(
     refreshed = await session.get_one(models.Item, item.id, populate_existing=True)
     assert (refreshed.status, refreshed.lot_number) == (models.ItemStatus.ACTIVE, 4)
     assert await actions(session, models.EntityType.ITEM) == []
+
+
+async def test_lots_of_a_locked_sale_do_not_move_out(
+    graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    origin = await factories.create_sale(session, lots_locked=True)
+    item = await factories.create_item(session, sale=origin, lot_number=3)
+    sale, consignment = await _target(session)
+    staff = await factories.create_staff(session)
+
+    # when
+    data = await graphql.data(
+        MOVE_ITEMS_MUTATION,
+        {
+            "input": {
+                "itemIds": [_gid(item)],
+                "targetSaleId": _gid(sale),
+                "targetConsignmentId": _gid(consignment),
+            }
+        },
+        as_=staff,
+    )
+
+    # then
+    assert data["moveItems"]["errors"] == [
+        {"field": "items.0", "code": "LOTS_LOCKED", "message": "Lots are locked for this sale."}
+    ]
+    refreshed = await session.get_one(models.Item, item.id, populate_existing=True)
+    assert (refreshed.sale_id, refreshed.lot_number) == (origin.id, 3)
+
+
+async def test_moving_within_a_sale_only_changes_the_consignment(
+    graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    sale, consignment = await _target(session)
+    item = await factories.create_item(session, sale=sale, lot_number=3, lot_letter="A")
+    staff = await factories.create_staff(session)
+
+    # when
+    data = await graphql.data(
+        MOVE_ITEMS_MUTATION,
+        {
+            "input": {
+                "itemIds": [_gid(item)],
+                "targetSaleId": _gid(sale),
+                "targetConsignmentId": _gid(consignment),
+            }
+        },
+        as_=staff,
+    )
+
+    # then
+    assert data["moveItems"] == {
+        "items": [
+            {
+                "databaseId": item.id,
+                "lot": "3A",
+                "sale": {"databaseId": sale.id},
+                "consignment": {"databaseId": consignment.id},
+            }
+        ],
+        "errors": [],
+    }
+    assert await actions(session, models.EntityType.ITEM, item.id) == ["update"]
