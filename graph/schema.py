@@ -21,15 +21,17 @@ from graph.address.queries import AddressQueries
 from graph.bid.mutations import BidMutations
 from graph.category.queries import CategoryQueries
 from graph.client.queries import ClientQueries
+from graph.consignment.mutations import ConsignmentMutations
 from graph.consignment.queries import ConsignmentQueries
 from graph.errors import should_mask_error
 from graph.file.mutations import FileMutations
 from graph.file.queries import FileQueries
+from graph.item.editing import ItemEditingMutations
 from graph.item.mutations import ItemMutations
 from graph.item.queries import ItemQueries
 from graph.note.queries import NoteQueries
 from graph.order.queries import OrderQueries
-from graph.sale.mutations import SaleMutations
+from graph.sale.mutations import SaleEditingMutations, SaleMutations
 from graph.sale.queries import SaleQueries
 from graph.scalars import SCALARS
 from graph.subscriptions import Subscription
@@ -94,7 +96,16 @@ class Query(
 
 
 @strawberry.type(description="Everything that changes data.")
-class Mutation(UserMutations, BidMutations, ItemMutations, SaleMutations, FileMutations):
+class Mutation(
+    UserMutations,
+    BidMutations,
+    ItemMutations,
+    SaleMutations,
+    SaleEditingMutations,
+    ItemEditingMutations,
+    ConsignmentMutations,
+    FileMutations,
+):
     pass
 
 

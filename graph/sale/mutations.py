@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
+from strawberry import UNSET
 
 from db import models
-from domain import errors
+from domain import errors, sales
 from domain.bidding.schedule import ScheduleClosing, schedule_closing
 from graph.context import Info
+from graph.editing import attempt, sent_fields
+from graph.enums import SaleKind
 from graph.errors import from_domain
 from graph.filtering import decode_id
 from graph.payloads import UserError, user_errors
 from graph.permissions import STAFF
+from graph.scalars import Rate
 
 if TYPE_CHECKING:
     from graph.sale.types import Sale
@@ -63,3 +68,174 @@ class SaleMutations:
             raise from_domain(exc) from exc
         info.context.loaders.sale_by_id.clear(sale.id).prime(sale.id, sale)
         return ScheduleSaleClosingPayload(_sale=sale)
+
+
+# -- create, update, delete ----------------------------------------------------------------
+
+
+@strawberry.input(description="One band of an increment table.")
+class IncrementBandInput:
+    start: Decimal = strawberry.field(
+        name="from", description="From this price (inclusive; the first band starts at 0)…"
+    )
+    increment: Decimal = strawberry.field(description="…bids rise by at least this much.")
+
+
+@strawberry.input(description="Fields of a sale; only the fields sent are written.")
+class SaleFieldsInput:
+    subtitle: str | None = strawberry.field(default=UNSET, description="Subtitle.")
+    description: str | None = strawberry.field(default=UNSET, description="HTML description.")
+    sale_number: str | None = strawberry.field(
+        default=UNSET, description="Reference number, unique (SALE-2025-001)."
+    )
+    kind: SaleKind | None = strawberry.field(default=UNSET, description="TIMED or LIVE.")
+    published: bool | None = strawberry.field(
+        default=UNSET, description="Shown in the public catalogue."
+    )
+    hidden: bool | None = strawberry.field(default=UNSET, description="Hidden from the public.")
+    hide_sold_information: bool | None = strawberry.field(
+        default=UNSET, description="Hide prices and buyers of sold lots publicly."
+    )
+    starts_at: datetime | None = strawberry.field(default=UNSET, description="When bidding opens.")
+    ends_at: datetime | None = strawberry.field(
+        default=UNSET, description="When bidding ends; not before `startsAt`."
+    )
+    live_starts_at: datetime | None = strawberry.field(
+        default=UNSET, description="When the live session starts."
+    )
+    live_ends_at: datetime | None = strawberry.field(
+        default=UNSET, description="When the live session ends; not before `liveStartsAt`."
+    )
+    last_date_for_consignment: datetime | None = strawberry.field(
+        default=UNSET, description="Last day consignors may bring goods."
+    )
+    currency: str | None = strawberry.field(
+        default=UNSET, description="ISO 4217 code; frozen once the lots have bids."
+    )
+    buyers_premium_rate: Rate | None = strawberry.field(
+        default=UNSET, description="Buyer's premium as a fraction of the hammer price."
+    )
+    tax_rate: Rate | None = strawberry.field(
+        default=UNSET, description="Tax rate applied to the premium (fraction)."
+    )
+    increments: list[IncrementBandInput] | None = strawberry.field(
+        default=UNSET,
+        description="The increment table (replaced as a whole); empty or null for the default.",
+    )
+    soft_close_seconds: int | None = strawberry.field(
+        default=UNSET, description="Soft-close window in seconds (>= 0)."
+    )
+    stagger_seconds: int | None = strawberry.field(
+        default=UNSET, description="Seconds between the closing of consecutive lots (>= 0)."
+    )
+    lots_locked: bool | None = strawberry.field(
+        default=UNSET, description="Freeze the lot numbers of the sale's items."
+    )
+    auctioneer_name: str | None = strawberry.field(default=UNSET, description="Auctioneer.")
+    venue: str | None = strawberry.field(default=UNSET, description="Where the sale is held.")
+
+
+@strawberry.input(description="A new sale.")
+class CreateSaleInput(SaleFieldsInput):
+    title: str = strawberry.field(description="Title of the sale.")
+
+
+@strawberry.input(description="Changes to a sale: only the fields sent change.")
+class UpdateSaleInput(SaleFieldsInput):
+    id: strawberry.ID = strawberry.field(description="The sale.")
+    title: str | None = strawberry.field(default=UNSET, description="Title of the sale.")
+
+
+@strawberry.input(description="The sale to delete.")
+class DeleteSaleInput:
+    id: strawberry.ID = strawberry.field(description="The sale (without bids or orders).")
+
+
+@strawberry.type(description="The result of `createSale` or `updateSale`.")
+class SalePayload:
+    _sale: strawberry.Private[models.Sale | None] = None
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Every rule the input broke; nothing changed."
+    )
+
+    @strawberry.field(description="The sale after the change.")
+    def sale(self) -> Annotated[Sale, strawberry.lazy("graph.sale.types")] | None:
+        return self._sale
+
+
+@strawberry.type(description="The result of `createSale`.")
+class CreateSalePayload(SalePayload):
+    pass
+
+
+@strawberry.type(description="The result of `updateSale`.")
+class UpdateSalePayload(SalePayload):
+    pass
+
+
+@strawberry.type(description="The result of `deleteSale`.")
+class DeleteSalePayload:
+    deleted_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The ID of the deleted sale."
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description="Why the sale was kept (HAS_BIDS, HAS_ORDERS); nothing changed.",
+    )
+
+
+def _sale_values(input: SaleFieldsInput) -> dict[str, Any]:
+    values = sent_fields(input, skip=("id",))
+    if "increments" in values:
+        values["increments"] = [
+            {"from": str(band.start), "increment": str(band.increment)}
+            for band in values["increments"] or ()
+        ]
+    return values
+
+
+def _prime(info: Info, sale: models.Sale | None) -> None:
+    if sale is not None:
+        info.context.loaders.sale_by_id.clear(sale.id).prime(sale.id, sale)
+
+
+@strawberry.type
+class SaleEditingMutations:
+    @strawberry.mutation(
+        description="Create a sale (unpublished unless `published` is sent). Staff only.",
+        permission_classes=STAFF,
+    )
+    async def create_sale(self, info: Info, input: CreateSaleInput) -> CreateSalePayload:
+        context = info.context
+        cmd = sales.CreateSale(values=_sale_values(input))
+        sale, errors_ = await attempt(sales.create_sale(context.db, context.principal, cmd))
+        _prime(info, sale)
+        return CreateSalePayload(_sale=sale, errors=errors_)
+
+    @strawberry.mutation(
+        description="Change a sale's fields: only those sent change; every broken rule is "
+        "reported and nothing changes. Staff only.",
+        permission_classes=STAFF,
+    )
+    async def update_sale(self, info: Info, input: UpdateSaleInput) -> UpdateSalePayload:
+        context = info.context
+        cmd = sales.UpdateSale(
+            sale_id=decode_id(input.id, "Sale", "id"), changes=_sale_values(input)
+        )
+        sale, errors_ = await attempt(sales.update_sale(context.db, context.principal, cmd))
+        _prime(info, sale)
+        return UpdateSalePayload(_sale=sale, errors=errors_)
+
+    @strawberry.mutation(
+        description="Delete a sale that has no bids and no orders, with its lots; its "
+        "consignments are kept, detached. Staff only.",
+        permission_classes=STAFF,
+    )
+    async def delete_sale(self, info: Info, input: DeleteSaleInput) -> DeleteSalePayload:
+        context = info.context
+        cmd = sales.DeleteSale(sale_id=decode_id(input.id, "Sale", "id"))
+        sale, errors_ = await attempt(sales.delete_sale(context.db, context.principal, cmd))
+        if sale is None:
+            return DeleteSalePayload(errors=errors_)
+        context.loaders.sale_by_id.clear(sale.id)
+        return DeleteSalePayload(deleted_id=strawberry.ID(input.id))
