@@ -25,6 +25,9 @@ class UserErrorCode(enum.StrEnum):
     HAS_BIDS = "HAS_BIDS"
     BID_RETRACTED = "BID_RETRACTED"
     PROXY_BID = "PROXY_BID"
+    ONLY_DEFAULT_ADDRESS = "ONLY_DEFAULT_ADDRESS"
+    MERGE_BLOCKED = "MERGE_BLOCKED"
+    CLIENT_DELETED = "CLIENT_DELETED"
 
 
 class DomainError(Exception):

@@ -17,15 +17,18 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from graph.activity.queries import ActivityQueries
+from graph.address.mutations import AddressMutations
 from graph.address.queries import AddressQueries
 from graph.bid.mutations import BidMutations
 from graph.category.queries import CategoryQueries
+from graph.client.mutations import ClientMutations
 from graph.client.queries import ClientQueries
 from graph.consignment.queries import ConsignmentQueries
 from graph.errors import should_mask_error
 from graph.file.queries import FileQueries
 from graph.item.mutations import ItemMutations
 from graph.item.queries import ItemQueries
+from graph.note.mutations import NoteMutations
 from graph.note.queries import NoteQueries
 from graph.order.queries import OrderQueries
 from graph.sale.mutations import SaleMutations
@@ -93,7 +96,15 @@ class Query(
 
 
 @strawberry.type(description="Everything that changes data.")
-class Mutation(UserMutations, BidMutations, ItemMutations, SaleMutations):
+class Mutation(
+    UserMutations,
+    BidMutations,
+    ItemMutations,
+    SaleMutations,
+    ClientMutations,
+    AddressMutations,
+    NoteMutations,
+):
     pass
 
 
