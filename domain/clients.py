@@ -862,9 +862,7 @@ async def _move_references(
         .values(is_default=False)
     )
     address_owner = next(c for c in references if c.table.name == "addresses")
-    moved["addresses"] = await client_queries.repoint(
-        session, address_owner, source_ids, target_id
-    )
+    moved["addresses"] = await client_queries.repoint(session, address_owner, source_ids, target_id)
     if keep is not None:
         await session.execute(
             sa.update(models.Address)
