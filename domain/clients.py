@@ -29,12 +29,7 @@ from db import models
 from db.queries import client as client_queries
 from db.session import OperationDB
 from domain import audit
-from domain.addresses import (
-    ADDRESS_FIELDS,
-    add_address,
-    change_address,
-    clean_address_fields,
-)
+from domain.addresses import add_address, change_address, clean_address_fields
 from domain.errors import Forbidden, NotFound, RuleViolation, RuleViolations, UserErrorCode
 from domain.principal import Principal
 from realtime.events import EntityUpdated
@@ -897,7 +892,6 @@ async def _move_references(
 
 
 __all__ = [
-    "ADDRESS_FIELDS",
     "CLIENT_FIELDS",
     "CONTACT_FIELDS",
     "ClientResult",

@@ -13,7 +13,7 @@ from sqlmodel import col
 
 from db import models
 from db.base import metadata
-from db.queries.batch import rows_by_ids
+from db.queries.batch import rows_by_ids, rows_by_parent_ids
 from db.queries.listing import ListSpec, Sort
 from db.queries.viewer import Viewer
 from db.queries.visibility import readable_clients
@@ -59,6 +59,25 @@ CLIENT_LIST = ListSpec(
 async def clients_by_ids(db: OperationDB, viewer: Viewer, ids: Sequence[int]) -> list[Any]:
     """Readable clients by id, aligned with ``ids``."""
     return await rows_by_ids(db, readable_clients(viewer), ids)
+
+
+async def connected_clients_by_client_ids(
+    db: OperationDB, viewer: Viewer, client_ids: Sequence[int]
+) -> list[list[Any]]:
+    """The readable clients connected to each client (either side of the row), by id."""
+    CC = models.ClientConnection
+    pairs = sa.union_all(
+        sa.select(
+            col(CC.primary_client_id).label("parent_id"), col(CC.client_id).label("other_id")
+        ),
+        sa.select(
+            col(CC.client_id).label("parent_id"), col(CC.primary_client_id).label("other_id")
+        ),
+    ).subquery("pairs")
+    statement = readable_clients(viewer).join(pairs, pairs.c.other_id == col(C.id))
+    return await rows_by_parent_ids(
+        db, statement, pairs.c.parent_id, client_ids, order_by=(col(C.id),)
+    )
 
 
 async def paddles_by_client_ids(db: OperationDB, ids: Sequence[int]) -> list[str | None]:

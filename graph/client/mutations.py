@@ -328,6 +328,7 @@ def _refresh(info: Info, *rows: models.Client) -> None:
     for row in rows:
         loaders.client_by_id.clear(row.id).prime(row.id, row)
         loaders.addresses_by_client_id.clear(row.id)
+        loaders.connected_clients_by_client_id.clear(row.id)
 
 
 def _domain_error(exc: errors.DomainError) -> Exception:

@@ -201,6 +201,15 @@ class Client(ModelNode):
         return parent.shipping_instructions
 
     @strawberry.field(
+        description="Clients connected to this one as related records (same person or "
+        "household), by id; only those the caller may see."
+    )
+    async def connected_clients(
+        self, parent: strawberry.Parent[models.Client], info: Info
+    ) -> list[Client]:
+        return await info.context.loaders.connected_clients_by_client_id.load(parent.id)
+
+    @strawberry.field(
         description="The client this record was merged into (status DELETED); null otherwise."
     )
     async def merged_into(

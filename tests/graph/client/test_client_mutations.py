@@ -56,7 +56,7 @@ mutation Merge($input: MergeClientsInput!) {
 CONNECT_CLIENTS_MUTATION = """
 mutation Connect($input: ConnectClientsInput!) {
   connectClients(input: $input) {
-    primaryClient { databaseId }
+    primaryClient { databaseId connectedClients { databaseId } }
     connectedClients { databaseId }
     errors { field code message }
   }
@@ -394,7 +394,7 @@ async def test_connect_twice_connects_once(graphql: GraphQLClient, session: Asyn
     second = await graphql.data(CONNECT_CLIENTS_MUTATION, variables, as_=staff)
 
     expected = {
-        "primaryClient": {"databaseId": a.id},
+        "primaryClient": {"databaseId": a.id, "connectedClients": [{"databaseId": b.id}]},
         "connectedClients": [{"databaseId": b.id}],
         "errors": [],
     }
