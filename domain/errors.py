@@ -32,6 +32,9 @@ class UserErrorCode(enum.StrEnum):
     HAS_ORDERS = "HAS_ORDERS"
     HAS_ITEMS = "HAS_ITEMS"
     ITEM_SOLD = "ITEM_SOLD"
+    ONLY_DEFAULT_ADDRESS = "ONLY_DEFAULT_ADDRESS"
+    MERGE_BLOCKED = "MERGE_BLOCKED"
+    CLIENT_DELETED = "CLIENT_DELETED"
 
 
 class DomainError(Exception):

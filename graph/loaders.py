@@ -346,6 +346,11 @@ class Loaders:
         return self._by_id(address_queries.addresses_by_client_ids)
 
     @cached_property
+    def connected_clients_by_client_id(self) -> BatchLoader[int, list[models.Client]]:
+        """The clients connected to each client (client connections), by id."""
+        return self._by_id(client_queries.connected_clients_by_client_ids)
+
+    @cached_property
     def images_by_item_id(self) -> BatchLoader[int, list[models.File]]:
         """Each item's image files in display order."""
         return self._by_id(file_queries.images_by_item_ids)

@@ -17,9 +17,11 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from graph.activity.queries import ActivityQueries
+from graph.address.mutations import AddressMutations
 from graph.address.queries import AddressQueries
 from graph.bid.mutations import BidMutations
 from graph.category.queries import CategoryQueries
+from graph.client.mutations import ClientMutations
 from graph.client.queries import ClientQueries
 from graph.consignment.mutations import ConsignmentMutations
 from graph.consignment.queries import ConsignmentQueries
@@ -29,6 +31,7 @@ from graph.file.queries import FileQueries
 from graph.item.editing import ItemEditingMutations
 from graph.item.mutations import ItemMutations
 from graph.item.queries import ItemQueries
+from graph.note.mutations import NoteMutations
 from graph.note.queries import NoteQueries
 from graph.order.queries import OrderQueries
 from graph.sale.mutations import SaleEditingMutations, SaleMutations
@@ -105,6 +108,9 @@ class Mutation(
     ItemEditingMutations,
     ConsignmentMutations,
     FileMutations,
+    ClientMutations,
+    AddressMutations,
+    NoteMutations,
 ):
     pass
 

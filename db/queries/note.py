@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 from sqlmodel import col
 
@@ -43,3 +45,38 @@ async def notes_by_ids(db: OperationDB, viewer: Viewer, ids: Sequence[int]) -> l
 def readable_notes_on(viewer: Viewer, entity_type: models.EntityType) -> Select[Any]:
     """Readable notes attached to entities of one type (page them by ``Note.entity_id``)."""
     return readable_notes(viewer).where(col(N.entity_type) == entity_type)
+
+
+ENTITY_MODELS: dict[models.EntityType, type[Any]] = {
+    models.EntityType.CLIENT: models.Client,
+    models.EntityType.ADDRESS: models.Address,
+    models.EntityType.SALE: models.Sale,
+    models.EntityType.ITEM: models.Item,
+    models.EntityType.BID: models.Bid,
+    models.EntityType.ORDER: models.Order,
+    models.EntityType.CONSIGNMENT: models.Consignment,
+    models.EntityType.TRANSACTION: models.Transaction,
+    models.EntityType.NOTE: models.Note,
+    models.EntityType.FILE: models.File,
+    models.EntityType.USER: models.User,
+}
+"""The table behind each kind of entity a note, file or activity row can be attached to."""
+
+
+async def entity_exists(
+    session: AsyncSession, entity_type: models.EntityType, entity_id: int
+) -> bool:
+    """Whether the entity a note would be attached to exists."""
+    model = ENTITY_MODELS[entity_type]
+    return bool(await session.scalar(sa.select(sa.exists().where(model.id == entity_id))))
+
+
+async def lock_note(session: AsyncSession, note_id: int) -> models.Note | None:
+    """``SELECT … FOR UPDATE`` a note, so concurrent edits get consecutive revisions."""
+    result = await session.execute(
+        sa.select(N)
+        .where(col(N.id) == note_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return result.scalar_one_or_none()

@@ -32,6 +32,79 @@ if TYPE_CHECKING:
     from graph.note.types import Note
     from graph.order.types import Order
     from graph.transaction.types import Transaction
+    from graph.user.types import User
+
+
+@strawberry.type(description="One tier of a consignor's commission.")
+class CommissionTier:
+    step_from: Decimal = strawberry.field(
+        description="The tier applies to hammer prices from this amount up."
+    )
+    consignor_commission: Decimal = strawberry.field(
+        description="The house's commission in percent (15.00 = 15 %)."
+    )
+
+
+@strawberry.type(description="An extra charge billed to the client.")
+class ClientCharge:
+    term: str = strawberry.field(description="What is charged (shipping, photography, …).")
+    amount: Decimal = strawberry.field(description="Amount.")
+    tax: Decimal = strawberry.field(description="Tax on the amount.")
+    description: str = strawberry.field(description="Free text.")
+    attached_to: str | None = strawberry.field(
+        description="consignment, item or sale; null for any."
+    )
+
+
+@strawberry.type(description="A bank account of the client.")
+class BankDetail:
+    name: str = strawberry.field(description="Bank name.")
+    code: str = strawberry.field(description="Bank code (sort code, routing number).")
+    number: str = strawberry.field(description="Account number.")
+    owner: str = strawberry.field(description="Account holder.")
+    iban: str = strawberry.field(description="IBAN, upper case without spaces.")
+    bic: str = strawberry.field(description="BIC (SWIFT code).")
+
+
+@strawberry.type(description="The client's id in another system.")
+class ExternalId:
+    system: str = strawberry.field(description="The other system.")
+    external_id: str = strawberry.field(description="The id there.")
+
+
+def _commission_tiers(client: models.Client) -> list[CommissionTier]:
+    return [
+        CommissionTier(
+            step_from=Decimal(row["step_from"]),
+            consignor_commission=Decimal(row["consignor_commission"]),
+        )
+        for row in client.consignor_commissions
+    ]
+
+
+def _charges(client: models.Client) -> list[ClientCharge]:
+    return [
+        ClientCharge(
+            term=str(row.get("term", "")),
+            amount=Decimal(str(row.get("amount", "0"))),
+            tax=Decimal(str(row.get("tax") or "0")),
+            description=str(row.get("description") or ""),
+            attached_to=row.get("attached_to"),
+        )
+        for row in client.additional_charges
+    ]
+
+
+def _bank_details(client: models.Client) -> list[BankDetail]:
+    keys = ("name", "code", "number", "owner", "iban", "bic")
+    return [BankDetail(**{k: str(row.get(k) or "") for k in keys}) for row in client.bank_details]
+
+
+def _external_ids(client: models.Client) -> list[ExternalId]:
+    return [
+        ExternalId(system=str(row.get("system", "")), external_id=str(row.get("external_id", "")))
+        for row in client.external_ids
+    ]
 
 
 def _display_name(client: models.Client) -> str:
@@ -69,6 +142,93 @@ class Client(ModelNode):
     display_name: str = computed(
         _display_name, description="Full name, or the company when there is no name."
     )
+    uuid: str = computed(
+        lambda row: str(row.uuid), description="Stable external key (the REST upsert key)."
+    )
+    position_company: str | None = strawberry.field(description="Position in the company.")
+    override_salutation: str | None = strawberry.field(description="Custom salutation.")
+    secondary_email: str | None = strawberry.field(description="Second e-mail.")
+    primary_phone: str | None = strawberry.field(description="Primary phone number.")
+    office_phone: str | None = strawberry.field(description="Office phone number.")
+    fax: str | None = strawberry.field(description="Fax number.")
+    client_website: str | None = strawberry.field(description="Website URL.")
+    website_language: str | None = strawberry.field(description="Language code (en).")
+    tags: list[str] = strawberry.field(description="Tags (VIP).")
+    default_payment_method: str | None = strawberry.field(description="Usual payment method.")
+    invoice_release_limit: Decimal | None = strawberry.field(description="Invoice release limit.")
+    tax_type: str | None = strawberry.field(description="Tax classification.")
+    tax_state: str | None = strawberry.field(description="Tax state or region.")
+    client_billing_instruction: str | None = strawberry.field(
+        description="Billing instructions shown to the client."
+    )
+    shipping_instructions_client: str | None = strawberry.field(
+        description="Shipping instructions shown to the client."
+    )
+    temp_shipping_instructions: str | None = strawberry.field(
+        description="Temporary shipping instructions."
+    )
+    temp_si_dates_from: date | None = strawberry.field(
+        description="First day of the temporary shipping instructions."
+    )
+    temp_si_dates_to: date | None = strawberry.field(
+        description="Last day of the temporary shipping instructions."
+    )
+    block_emails: bool = strawberry.field(description="No e-mail is sent to the client.")
+    subscription_type: str | None = strawberry.field(
+        description="Catalogue subscription: email, print or both."
+    )
+    expiration_date: date | None = strawberry.field(description="Account expiration.")
+    consignor_commissions: list[CommissionTier] = computed(
+        _commission_tiers, description="Tiered consignor commission, lowest threshold first."
+    )
+    additional_charges: list[ClientCharge] = computed(
+        _charges, description="Extra charges billed to the client."
+    )
+    bank_details: list[BankDetail] = computed(_bank_details, description="Bank accounts.")
+    external_ids: list[ExternalId] = computed(
+        _external_ids, description="Ids of the client in other systems."
+    )
+
+    @strawberry.field(
+        description="Internal billing instructions." + STAFF_ONLY, extensions=staff_only()
+    )
+    def billing_instructions(self, parent: strawberry.Parent[models.Client]) -> str | None:
+        return parent.billing_instructions
+
+    @strawberry.field(
+        description="Internal shipping instructions." + STAFF_ONLY, extensions=staff_only()
+    )
+    def shipping_instructions(self, parent: strawberry.Parent[models.Client]) -> str | None:
+        return parent.shipping_instructions
+
+    @strawberry.field(
+        description="Clients connected to this one as related records (same person or "
+        "household), by id; only those the caller may see."
+    )
+    async def connected_clients(
+        self, parent: strawberry.Parent[models.Client], info: Info
+    ) -> list[Client]:
+        return await info.context.loaders.connected_clients_by_client_id.load(parent.id)
+
+    @strawberry.field(
+        description="The client this record was merged into (status DELETED); null otherwise."
+    )
+    async def merged_into(
+        self, parent: strawberry.Parent[models.Client], info: Info
+    ) -> Client | None:
+        if parent.merged_into_id is None:
+            return None
+        return await info.context.loaders.client_by_id.load(parent.merged_into_id)
+
+    @strawberry.field(
+        description="The client's agent (a staff user)." + STAFF_ONLY, extensions=staff_only()
+    )
+    async def agent(
+        self, parent: strawberry.Parent[models.Client], info: Info
+    ) -> Annotated[User, strawberry.lazy("graph.user.types")] | None:
+        if parent.agent_user_id is None:
+            return None
+        return await info.context.loaders.user_by_id.load(parent.agent_user_id)
 
     @strawberry.field(description="The client's bids, newest first by default.")
     async def bids(
