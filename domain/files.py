@@ -369,6 +369,45 @@ async def set_item_images(db: OperationDB, principal: Principal, cmd: SetItemIma
     return ItemImages(item=item, files=[files[file_id] for file_id in cmd.file_ids])
 
 
+@dataclass(frozen=True, slots=True)
+class AttachFile:
+    """Attach a file to an entity, or detach it (``attach_to`` None)."""
+
+    file_id: int
+    attach_to: Attachment | None
+
+
+async def attach_file(db: OperationDB, principal: Principal, cmd: AttachFile) -> models.File:
+    """Move a file to another entity (any kind); staff only.
+
+    An image that leaves an item also leaves that item's images.
+    """
+    _require_staff(principal)
+    async with db.transaction() as session:
+        found = await lock_files(db, [cmd.file_id])
+        if not found:
+            raise NotFound(f"File with ID {cmd.file_id} does not exist")
+        row = found[0]
+        target = cmd.attach_to
+        if target is not None and not await entity_exists(db, target.entity_type, target.entity_id):
+            raise RuleViolation(
+                UserErrorCode.NOT_FOUND,
+                f"No {target.entity_type.value} with ID {target.entity_id} to attach to.",
+                "entityId",
+            )
+        before_row = snapshot(row, ("entity_type", "entity_id"))
+        row.entity_type = target.entity_type if target is not None else None
+        row.entity_id = target.entity_id if target is not None else None
+        for item_id in await item_ids_showing_file(db, row.id):
+            if target is None or target != Attachment(models.EntityType.ITEM, item_id):
+                before = await image_ids_of_item(db, item_id)
+                after = [i for i in before if i != row.id]
+                await _show_images(db, principal, item_id, before, after)
+        await record_updated(session, principal, models.EntityType.FILE, row, before_row)
+        await session.flush()
+    return row
+
+
 def _image_violations(cmd: SetItemImages, files: dict[int, models.File]) -> list[RuleViolation]:
     violations: list[RuleViolation] = []
 
