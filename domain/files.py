@@ -35,6 +35,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from db import models
 from db.queries.file import (
     entity_exists,
@@ -294,6 +296,7 @@ async def store_upload(
             ):
                 before = await image_ids_of_item(db, target.entity_id)
                 await _show_images(db, principal, target.entity_id, before, [*before, row.id])
+            await _announce(session, principal, _attachment_of(row))
     except BaseException:
         await _remove(store.root / received.stored_name)
         raise
@@ -313,9 +316,36 @@ async def _show_images(
         item_id,
         {"images": {"before": before, "after": after}},
     )
-    await publish(
-        session, EntityUpdated(bundle="item", entity_id=item_id, user_id=principal.user_id)
-    )
+
+
+ANNOUNCED_TYPES = frozenset(
+    {
+        models.EntityType.ITEM,
+        models.EntityType.CLIENT,
+        models.EntityType.SALE,
+        models.EntityType.ORDER,
+        models.EntityType.CONSIGNMENT,
+    }
+)
+"""Entities whose back-office views hear of their files changing (``EntityUpdated``)."""
+
+
+async def _announce(
+    session: AsyncSession, principal: Principal, touched: set[tuple[models.EntityType, int]]
+) -> None:
+    """Publish ``EntityUpdated`` once per touched entity that back-office views follow."""
+    for entity_type, entity_id in sorted(touched):
+        if entity_type in ANNOUNCED_TYPES:
+            event = EntityUpdated(
+                bundle=entity_type.value, entity_id=entity_id, user_id=principal.user_id
+            )
+            await publish(session, event)
+
+
+def _attachment_of(row: models.File) -> set[tuple[models.EntityType, int]]:
+    if row.entity_type is None or row.entity_id is None:
+        return set()
+    return {(row.entity_type, row.entity_id)}
 
 
 async def delete_file(
@@ -331,11 +361,14 @@ async def delete_file(
         if not found:
             raise NotFound(f"File with ID {file_id} does not exist")
         row = found[0]
+        touched = _attachment_of(row)
         for item_id in await item_ids_showing_file(db, file_id):
             before = await image_ids_of_item(db, item_id)
             await _show_images(db, principal, item_id, before, [i for i in before if i != file_id])
+            touched.add((models.EntityType.ITEM, item_id))
         await record_deleted(session, principal, models.EntityType.FILE, row)
         await session.delete(row)
+        await _announce(session, principal, touched)
     await _remove(store.path_of(row))
     return row
 
@@ -366,7 +399,51 @@ async def set_item_images(db: OperationDB, principal: Principal, cmd: SetItemIma
         after = list(cmd.file_ids)
         if before != after:
             await _show_images(db, principal, item.id, before, after)
+            await _announce(session, principal, {(models.EntityType.ITEM, item.id)})
     return ItemImages(item=item, files=[files[file_id] for file_id in cmd.file_ids])
+
+
+@dataclass(frozen=True, slots=True)
+class AttachFile:
+    """Attach a file to an entity, or detach it (``attach_to`` None)."""
+
+    file_id: int
+    attach_to: Attachment | None
+
+
+async def attach_file(db: OperationDB, principal: Principal, cmd: AttachFile) -> models.File:
+    """Move a file to another entity (any kind); staff only.
+
+    An image that leaves an item also leaves that item's images.
+    """
+    _require_staff(principal)
+    async with db.transaction() as session:
+        found = await lock_files(db, [cmd.file_id])
+        if not found:
+            raise NotFound(f"File with ID {cmd.file_id} does not exist")
+        row = found[0]
+        target = cmd.attach_to
+        if target is not None and not await entity_exists(db, target.entity_type, target.entity_id):
+            raise RuleViolation(
+                UserErrorCode.NOT_FOUND,
+                f"No {target.entity_type.value} with ID {target.entity_id} to attach to.",
+                "entityId",
+            )
+        before_row = snapshot(row, ("entity_type", "entity_id"))
+        touched = _attachment_of(row)
+        row.entity_type = target.entity_type if target is not None else None
+        row.entity_id = target.entity_id if target is not None else None
+        for item_id in await item_ids_showing_file(db, row.id):
+            if target is None or target != Attachment(models.EntityType.ITEM, item_id):
+                before = await image_ids_of_item(db, item_id)
+                after = [i for i in before if i != row.id]
+                await _show_images(db, principal, item_id, before, after)
+                touched.add((models.EntityType.ITEM, item_id))
+        changed = await record_updated(session, principal, models.EntityType.FILE, row, before_row)
+        await session.flush()
+        if changed is not None:
+            await _announce(session, principal, touched | _attachment_of(row))
+    return row
 
 
 def _image_violations(cmd: SetItemImages, files: dict[int, models.File]) -> list[RuleViolation]:

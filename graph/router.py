@@ -86,6 +86,8 @@ PREFLIGHT_HEADERS = ("authorization", "graphql-require-preflight", "apollo-requi
 """A multipart POST is a "simple" request a foreign page could send with a plain form (CSRF, see
 the GraphQL multipart request spec's security section); requiring one of these headers forces
 a CORS preflight, which foreign origins fail."""
+MULTIPART_SLACK = 64 * 1024
+"""Room for the multipart envelope, ``operations`` and ``map`` on top of the file itself."""
 # On a tie (e.g. ``*/*``) the legacy type wins: its status codes are what old clients expect.
 _RESPONSE_TYPES = (APPLICATION_JSON, GRAPHQL_RESPONSE_JSON)
 
@@ -150,6 +152,8 @@ class GavelGraphQLRouter(GraphQLRouter[Context, None]):
 
     graphql_transport_ws_handler_class = MultiplexedTransportWSHandler
     graphql_ws_handler_class = MultiplexedGraphQLWSHandler
+    max_upload_bytes: int | None = None
+    """The largest upload the file store accepts; a bigger multipart body is refused unread."""
 
     async def on_ws_connect(self, context: Context) -> None:
         """Authenticate a socket from ``connection_init``'s ``{"Authorization": "Bearer …"}``.
@@ -200,6 +204,15 @@ class GavelGraphQLRouter(GraphQLRouter[Context, None]):
                     "A multipart request must carry an Authorization (Bearer) or "
                     "GraphQL-Require-Preflight header.",
                 )
+            length = request.headers.get("content-length") or ""
+            if (
+                uploads
+                and self.max_upload_bytes is not None
+                and length.isdigit()
+                and int(length) > self.max_upload_bytes + MULTIPART_SLACK
+            ):
+                # Refused before the body is read; the domain enforces the exact limit per file.
+                raise HTTPException(413, "The request is larger than the upload limit.")
         return await super().parse_http_body(request)
 
     async def execute_single(
@@ -266,11 +279,15 @@ class GavelGraphQLRouter(GraphQLRouter[Context, None]):
         return response
 
 
-def create_graphql_router(schema: Schema, *, graphiql: bool = True) -> GavelGraphQLRouter:
-    return GavelGraphQLRouter(
+def create_graphql_router(
+    schema: Schema, *, graphiql: bool = True, max_upload_bytes: int | None = None
+) -> GavelGraphQLRouter:
+    router = GavelGraphQLRouter(
         schema,
         context_getter=get_context,  # type: ignore[arg-type]  # a FastAPI yield dependency
         graphql_ide="graphiql" if graphiql else None,
         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL],
         multipart_uploads_enabled=True,
     )
+    router.max_upload_bytes = max_upload_bytes
+    return router

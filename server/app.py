@@ -106,7 +106,9 @@ def create_app(
     )
     mount_rest(app, RestState(sessionmaker=sessionmaker, token_policy=tokens, file_store=files))
     app.include_router(
-        create_graphql_router(schema, graphiql=settings.graphiql),
+        create_graphql_router(
+            schema, graphiql=settings.graphiql, max_upload_bytes=settings.upload_max_bytes
+        ),
         prefix="/graphql",
     )
     if settings.cors_origins:

@@ -13,10 +13,12 @@ from strawberry.file_uploads import Upload
 from db import models
 from domain import errors
 from domain.files import (
+    AttachFile,
     Attachment,
     FileStore,
     SetItemImages,
     StoreUpload,
+    attach_file,
     delete_file,
     set_item_images,
     store_upload,
@@ -88,6 +90,24 @@ class DeleteFilePayload:
     )
     errors: list[UserError] = strawberry.field(
         default_factory=list, description="Always empty: deleting a file breaks no rule."
+    )
+
+
+@strawberry.input(description="Where a file belongs.")
+class AttachFileInput:
+    file_id: strawberry.ID = strawberry.field(description="The file.")
+    entity_id: strawberry.ID | None = strawberry.field(
+        description="The entity to attach it to (any node: item, client, order, …); null "
+        "detaches it. An image that leaves an item also leaves the item's images."
+    )
+
+
+@strawberry.type(description="The result of `attachFile`.")
+class AttachFilePayload:
+    file: File | None = strawberry.field(default=None, description="The file; null if refused.")
+    errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description="Why the file was not moved (NOT_FOUND: unknown entity); nothing changed.",
     )
 
 
@@ -176,6 +196,25 @@ class FileMutations:
             raise from_domain(exc) from exc
         context.loaders.file_by_id.clear(file_id)
         return DeleteFilePayload(deleted_file_id=input.file_id)
+
+    @strawberry.mutation(
+        description="Attach a file to an entity, or detach it. Staff only.",
+        permission_classes=STAFF,
+    )
+    async def attach_file(self, info: Info, input: AttachFileInput) -> AttachFilePayload:
+        context = info.context
+        cmd = AttachFile(
+            file_id=decode_id(input.file_id, "File", "fileId"),
+            attach_to=_attachment(input.entity_id),
+        )
+        try:
+            row = await attach_file(context.db, context.principal, cmd)
+        except (errors.RuleViolation, errors.RuleViolations) as exc:
+            return AttachFilePayload(errors=user_errors(errors.violations_of(exc)))
+        except (errors.Forbidden, errors.NotFound, errors.Unauthenticated) as exc:
+            raise from_domain(exc) from exc
+        context.loaders.file_by_id.clear(row.id).prime(row.id, row)
+        return AttachFilePayload(file=row)  # type: ignore[arg-type]  # rows resolve as nodes
 
     @strawberry.mutation(
         description="Set an item's images and their order. Staff only.",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
+import orjson
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from starlette.datastructures import Headers, UploadFile
 
 from db import models
@@ -255,3 +257,38 @@ def test_signed_urls_expire_and_cannot_be_forged(store: files.FileStore) -> None
     assert not files.signature_valid(store, 8, expires, signature, now)
     assert not files.signature_valid(store, 7, expires + 1, signature, now)
     assert not files.signature_valid(store, 7, expires, signature, now + timedelta(hours=2))
+
+
+async def test_changed_images_are_announced_to_the_back_office(
+    db: OperationDB, session: AsyncSession, engine: AsyncEngine
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    item = await factories.create_item(session)
+    image = await factories.create_file(session)
+    notified: list[dict[str, Any]] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
+        if "pg_notify" in statement:
+            notified.extend(orjson.loads(p) for p in parameters if str(p).startswith("{"))
+
+    sa.event.listen(engine.sync_engine, "before_cursor_execute", capture)
+
+    # when
+    try:
+        await files.set_item_images(
+            db, principal_for(staff), files.SetItemImages(item.id, (image.id,))
+        )
+    finally:
+        sa.event.remove(engine.sync_engine, "before_cursor_execute", capture)
+
+    # then
+    assert notified == [
+        {
+            "type": "entity_updated",
+            "bundle": "item",
+            "entity_id": item.id,
+            "user_id": staff.id,
+            "force_reload": False,
+        }
+    ]

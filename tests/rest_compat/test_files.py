@@ -270,8 +270,11 @@ async def test_a_file_over_the_limit_is_413_and_leaves_nothing(
         transport=httpx.ASGITransport(app=app), base_url="http://test"
     ) as http:
         response = await post_file(http, "/api/v1.0/files", headers, content=PNG * 3)
+        unread = await post_file(http, "/api/v1.0/files", headers, content=PNG * 1000)
 
     # then
+    assert unread.status_code == 413
+    assert unread.json()["detail"] == "The file is larger than the configured maximum."
     assert response.status_code == 413
     assert response.json() == {
         "type": f"{RFC2616}#sec10.4.14",

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
 from db import models
+from server.app import create_app
 from server.settings import Settings
 from tests import factories
 from tests.graphql_client import GraphQLClient, assert_graphql_error
@@ -223,4 +224,38 @@ async def test_deleting_an_unknown_file_is_not_found(
 
     # then
     assert_graphql_error(body, code="NOT_FOUND")
+    assert await session.scalar(sa.select(sa.func.count()).select_from(models.Activity)) == 0
+
+
+async def test_a_file_over_the_limit_is_a_payload_error_and_leaves_nothing(
+    session: AsyncSession, settings: Settings, sessionmaker: Any
+) -> None:
+    # given
+    small = settings.model_copy(update={"upload_max_bytes": 100})
+    app = create_app(small, database_url="", sessionmaker=sessionmaker, listen=False, closer=False)
+    staff = await factories.create_staff(session)
+
+    # when
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test"
+    ) as http:
+        graphql = GraphQLClient(http, session)
+        within_slack = await upload(graphql, PNG * 3, as_=staff)
+        far_over = await upload(graphql, PNG * 1000, as_=staff)
+
+    # then
+    payload = within_slack.json()["data"]["uploadFile"]
+    assert payload == {
+        "file": None,
+        "errors": [
+            {
+                "field": "file",
+                "code": "FILE_TOO_LARGE",
+                "message": "The file is larger than the maximum of 100 bytes.",
+            }
+        ],
+    }
+    assert far_over.status_code == 413
+    assert stored(settings) == []
+    assert await session.scalar(sa.select(sa.func.count()).select_from(models.File)) == 0
     assert await session.scalar(sa.select(sa.func.count()).select_from(models.Activity)) == 0
