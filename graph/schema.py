@@ -27,11 +27,13 @@ from graph.file.queries import FileQueries
 from graph.item.mutations import ItemMutations
 from graph.item.queries import ItemQueries
 from graph.note.queries import NoteQueries
+from graph.order.mutations import OrderMutations
 from graph.order.queries import OrderQueries
 from graph.sale.mutations import SaleMutations
 from graph.sale.queries import SaleQueries
 from graph.scalars import SCALARS
 from graph.subscriptions import Subscription
+from graph.transaction.mutations import TransactionMutations
 from graph.transaction.queries import TransactionQueries
 from graph.user.mutations import UserMutations
 from graph.user.queries import UserQueries
@@ -93,7 +95,14 @@ class Query(
 
 
 @strawberry.type(description="Everything that changes data.")
-class Mutation(UserMutations, BidMutations, ItemMutations, SaleMutations):
+class Mutation(
+    UserMutations,
+    BidMutations,
+    ItemMutations,
+    SaleMutations,
+    OrderMutations,
+    TransactionMutations,
+):
     pass
 
 

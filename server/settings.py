@@ -28,9 +28,7 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
     db_max_overflow: int = 20
     graphiql: bool = True
-    closer: bool = Field(
-        default=True, description="Run the timed-lot closer inside `gavel serve`."
-    )
+    closer: bool = Field(default=True, description="Run the timed-lot closer inside `gavel serve`.")
     closer_interval: float = 1.0
     secret_key: SecretStr = SecretStr("dev-secret-change-me")
     log_level: str = "info"
