@@ -5,8 +5,9 @@ amount is money received; on a consignor settlement, money paid out; a negative 
 money back (a REFUND must be negative), and on a credit note (negative total) a negative amount
 pays the credit back to the client. ``Order.amount_paid`` is the sum of the order's transactions
 and stays between 0 and the grand total (``domain.orders.workflow``): over-payments and refunds
-beyond what was paid are refused. The order's status follows (``status_after_payment``), and the
-client's balance, a sum over their orders' amounts due, follows with it.
+beyond what was paid are refused. The order's status follows (``status_after_payment``; credit
+notes keep theirs), and the client's balance, a sum over their orders' amounts due, follows with
+it.
 """
 
 from __future__ import annotations
@@ -190,5 +191,10 @@ async def delete_transaction(
 
 
 def _settle(order: models.Order, amount: Decimal) -> None:
+    """Add ``amount`` to what was paid; the status follows, except on credit notes, which are
+    final documents from the start (FINISHED) whatever has been paid back on them."""
     order.amount_paid += amount
-    order.status = workflow.status_after_payment(order.status, order.grand_total, order.amount_paid)
+    if order.type is not models.OrderType.CREDIT_NOTE:
+        order.status = workflow.status_after_payment(
+            order.status, order.grand_total, order.amount_paid
+        )

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
+import asyncpg
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,9 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import models
 from db.engine import create_engine, create_sessionmaker
 from db.session import OperationDB
+from db.url import async_url, plain_url
 from domain.auth import principal_for
 from domain.errors import Forbidden, RuleViolation, UserErrorCode
 from domain.orders.invoicing import build_sale_orders
+from realtime.events import CHANNEL
 from tests import factories
 from tests.committed import Committed
 
@@ -330,3 +335,40 @@ def test_two_concurrent_runs_invoice_each_lot_once(committed: Committed) -> None
         (models.OrderType.CONSIGNOR, "1"),
         (models.OrderType.CONSIGNOR, "2"),
     ]
+
+
+@pytest.mark.realtime
+def test_each_order_is_announced_after_commit(committed: Committed) -> None:
+    # given
+    async def build(session: AsyncSession) -> tuple[int, models.User]:
+        case = await _closed_sale(session)
+        return case.sale.id, case.staff
+
+    sale_id, staff = committed.run(build)
+
+    # when
+    async def run() -> tuple[list[dict[str, Any]], list[int]]:
+        received: list[dict[str, Any]] = []
+        listener = await asyncpg.connect(plain_url(async_url(committed.url)))
+        await listener.add_listener(CHANNEL, lambda *args: received.append(json.loads(args[3])))
+        engine = create_engine(committed.url, pool_size=2)
+        db = OperationDB(create_sessionmaker(engine))
+        try:
+            result = await build_sale_orders(db, principal_for(staff), sale_id)
+            for _ in range(100):
+                if len(received) >= len(result.created):
+                    break
+                await asyncio.sleep(0.05)
+        finally:
+            await db.close()
+            await engine.dispose()
+            await listener.close()
+        return received, [order.id for order in result.created]
+
+    events, order_ids = asyncio.run(run())
+
+    # then
+    assert sorted(e["entity_id"] for e in events) == sorted(order_ids)
+    assert {(e["type"], e["bundle"], e["user_id"]) for e in events} == {
+        ("entity_updated", "order", staff.id)
+    }
