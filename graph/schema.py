@@ -33,11 +33,13 @@ from graph.item.mutations import ItemMutations
 from graph.item.queries import ItemQueries
 from graph.note.mutations import NoteMutations
 from graph.note.queries import NoteQueries
+from graph.order.mutations import OrderMutations
 from graph.order.queries import OrderQueries
 from graph.sale.mutations import SaleEditingMutations, SaleMutations
 from graph.sale.queries import SaleQueries
 from graph.scalars import SCALARS
 from graph.subscriptions import Subscription
+from graph.transaction.mutations import TransactionMutations
 from graph.transaction.queries import TransactionQueries
 from graph.user.mutations import UserMutations
 from graph.user.queries import UserQueries
@@ -111,6 +113,8 @@ class Mutation(
     ClientMutations,
     AddressMutations,
     NoteMutations,
+    OrderMutations,
+    TransactionMutations,
 ):
     pass
 

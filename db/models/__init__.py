@@ -19,7 +19,7 @@ from db.models.enums import (
     TransactionType,
 )
 from db.models.item import Consignment, Item, ItemImage
-from db.models.order import Order, OrderLine, Transaction
+from db.models.order import Order, OrderLine, OrderNumberCounter, Transaction
 from db.models.record import Activity, File, Note
 from db.models.sale import DEFAULT_INCREMENTS, Category, Sale
 from db.models.user import AccessToken, User
@@ -48,6 +48,7 @@ __all__ = [
     "Order",
     "OrderLine",
     "OrderLineKind",
+    "OrderNumberCounter",
     "OrderStatus",
     "OrderType",
     "Role",

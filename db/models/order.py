@@ -91,6 +91,16 @@ class Transaction(SQLModel, table=True):
     created_at: datetime = created_at_field()
 
 
+class OrderNumberCounter(SQLModel, table=True):
+    """The last invoice number given to each order type; its row lock makes numbers gapless."""
+
+    __tablename__ = "order_number_counters"
+
+    type: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    """The order type's id (``bidder``, ``consignor``, …)."""
+    last_number: int = integer(default=0)
+
+
 class ChargeRow(SQLModel):
     """Shape of one additional-charge row kept in JSONB columns (not a table)."""
 
@@ -101,4 +111,4 @@ class ChargeRow(SQLModel):
     attached_to: str | None = None
 
 
-__all__ = ["ChargeRow", "Order", "OrderLine", "Transaction"]
+__all__ = ["ChargeRow", "Order", "OrderLine", "OrderNumberCounter", "Transaction"]

@@ -7,6 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import col
 
@@ -94,23 +97,155 @@ async def balances_by_client_ids(
     """What each client owes the house, aligned with ``client_ids``.
 
     Sign: positive = the client owes the house; negative = the house owes the client (credit).
-    The balance is the sum of ``grand_total - amount_paid`` over the client's non-canceled
-    BIDDER and TRANSPORT_INVOICE orders, minus the grand totals of their non-canceled credit
-    notes. Consignor settlements are not part of it. Only orders the viewer may read count.
+    The balance is the sum of the amounts due (``grand_total - amount_paid``) of the client's
+    non-canceled BIDDER and TRANSPORT_INVOICE orders and of the non-canceled CREDIT_NOTEs that
+    reverse such an order (or stand alone). A credit note's lines are negated, so its amount due
+    is negative until the credit is paid back (a refund on it). Consignor settlements, and
+    credit notes of settlements or of canceled orders, are not part of it. Only orders the
+    viewer may read count.
     """
     orders = readable_orders(viewer).subquery()
-    contribution = sa.case(
-        (orders.c.type.in_(DEBIT_ORDER_TYPES), orders.c.grand_total - orders.c.amount_paid),
-        else_=-orders.c.grand_total,
+    original = aliased(O)
+    counted_credit = sa.and_(
+        orders.c.type == models.OrderType.CREDIT_NOTE,
+        sa.or_(
+            orders.c.original_order_id.is_(None),
+            sa.and_(
+                col(original.type).in_(DEBIT_ORDER_TYPES),
+                col(original.status) != models.OrderStatus.CANCELED,
+            ),
+        ),
     )
     stmt = (
-        sa.select(orders.c.client_id, sa.func.sum(contribution))
+        sa.select(orders.c.client_id, sa.func.sum(orders.c.grand_total - orders.c.amount_paid))
+        .select_from(orders)
+        .outerjoin(original, col(original.id) == orders.c.original_order_id)
         .where(
             orders.c.client_id.in_(set(client_ids)),
             orders.c.status != models.OrderStatus.CANCELED,
-            orders.c.type.in_((*DEBIT_ORDER_TYPES, models.OrderType.CREDIT_NOTE)),
+            sa.or_(orders.c.type.in_(DEBIT_ORDER_TYPES), counted_credit),
         )
         .group_by(orders.c.client_id)
     )
     found = {client_id: total for client_id, total in await db.rows(stmt)}
     return [found.get(i, ZERO) for i in client_ids]
+
+
+# -- writes' reads: locks, numbers, what is already invoiced --------------------------------
+
+
+async def lock_order(session: AsyncSession, order_id: int) -> models.Order | None:
+    """``SELECT … FOR UPDATE`` the order: every change to it and its money is serialized here."""
+    result = await session.execute(
+        sa.select(O)
+        .where(col(O.id) == order_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return result.scalar_one_or_none()
+
+
+async def lock_sale_for_invoicing(session: AsyncSession, sale_id: int) -> models.Sale | None:
+    """``SELECT … FOR NO KEY UPDATE`` the sale: one writer at a time puts its lots on orders.
+
+    ``NO KEY`` leaves rows that merely reference the sale (bids, items, orders) insertable.
+    """
+    result = await session.execute(
+        sa.select(models.Sale)
+        .where(col(models.Sale.id) == sale_id)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    )
+    return result.scalar_one_or_none()
+
+
+async def next_order_number(session: AsyncSession, order_type: models.OrderType) -> str:
+    """The next invoice number of ``order_type``: gapless, since the counter row stays locked
+    by this transaction until it commits (a rollback gives the number back)."""
+    counter = models.OrderNumberCounter
+    stmt = (
+        pg_insert(counter)
+        .values(type=order_type.value, last_number=1)
+        .on_conflict_do_update(
+            index_elements=["type"], set_={"last_number": col(counter.last_number) + 1}
+        )
+        .returning(col(counter.last_number))
+    )
+    number = (await session.execute(stmt)).scalar_one()
+    return str(number)
+
+
+async def lines_of_orders(
+    session: AsyncSession, order_ids: Sequence[int]
+) -> list[models.OrderLine]:
+    """Every line of the given orders, in printed order."""
+    result = await session.execute(
+        sa.select(L).where(col(L.order_id).in_(set(order_ids))).order_by(col(L.position), col(L.id))
+    )
+    return list(result.scalars().all())
+
+
+async def invoiced_item_ids(
+    session: AsyncSession, item_ids: Sequence[int], order_type: models.OrderType
+) -> set[int]:
+    """The items among ``item_ids`` already on a non-canceled order of ``order_type``."""
+    if not item_ids:
+        return set()
+    stmt = (
+        sa.select(col(L.item_id))
+        .join(O, col(O.id) == col(L.order_id))
+        .where(
+            col(L.item_id).in_(set(item_ids)),
+            col(L.kind) == models.OrderLineKind.ITEM,
+            col(O.type) == order_type,
+            col(O.status) != models.OrderStatus.CANCELED,
+        )
+    )
+    return {item_id for item_id in (await session.execute(stmt)).scalars() if item_id is not None}
+
+
+async def credited_item_ids(session: AsyncSession, order_id: int) -> set[int]:
+    """Items of ``order_id`` already reversed by one of its non-canceled credit notes."""
+    stmt = (
+        sa.select(col(L.item_id))
+        .join(O, col(O.id) == col(L.order_id))
+        .where(
+            col(O.original_order_id) == order_id,
+            col(O.type) == models.OrderType.CREDIT_NOTE,
+            col(O.status) != models.OrderStatus.CANCELED,
+            col(L.kind) == models.OrderLineKind.ITEM,
+        )
+    )
+    return {item_id for item_id in (await session.execute(stmt)).scalars() if item_id is not None}
+
+
+async def open_order_for(
+    session: AsyncSession, order: models.Order, exclude_id: int
+) -> models.Order | None:
+    """The owner's oldest other open (NEW / IN_PROCESS) order of the same type and sale, locked."""
+    sale_match = (
+        col(O.sale_id).is_(None) if order.sale_id is None else col(O.sale_id) == order.sale_id
+    )
+    result = await session.execute(
+        sa.select(O)
+        .where(
+            col(O.client_id) == order.client_id,
+            col(O.type) == order.type,
+            sale_match,
+            col(O.id) != exclude_id,
+            col(O.status).in_((models.OrderStatus.NEW, models.OrderStatus.IN_PROCESS)),
+        )
+        .order_by(col(O.id))
+        .limit(1)
+        .with_for_update()
+    )
+    return result.scalar_one_or_none()
+
+
+async def transactions_of_order(session: AsyncSession, order_id: int) -> list[models.Transaction]:
+    result = await session.execute(
+        sa.select(models.Transaction)
+        .where(col(models.Transaction.order_id) == order_id)
+        .order_by(col(models.Transaction.id))
+    )
+    return list(result.scalars().all())

@@ -296,8 +296,9 @@ class Client(ModelNode):
 
     @strawberry.field(
         description="What the client owes the house: positive = the client owes, negative = "
-        "the house owes the client. Unpaid parts of non-canceled BIDDER and TRANSPORT_INVOICE "
-        "orders, minus non-canceled CREDIT_NOTE totals."
+        "the house owes the client. The sum of `amountDue` over the client's non-canceled "
+        "BIDDER and TRANSPORT_INVOICE orders and the non-canceled CREDIT_NOTEs of such orders "
+        "(a credit note's amounts are negative until the credit is paid back)."
     )
     async def balance(self, parent: strawberry.Parent[models.Client], info: Info) -> Decimal:
         return await info.context.loaders.balance_by_client_id.load(parent.id)

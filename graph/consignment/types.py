@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
 
 from db import models
+from domain.orders.pricing import consignment_tiers
 from graph.activity.types import history_field
 from graph.context import Info
 from graph.filtering import list_query, page_args
@@ -28,8 +29,6 @@ if TYPE_CHECKING:
     from graph.item.types import Item
     from graph.sale.types import Sale
 
-HUNDRED = Decimal(100)
-
 
 @strawberry.type(
     description="One tier of a consignor's commission: from this hammer price upwards, "
@@ -45,41 +44,16 @@ class CommissionStep:
     amount: Decimal | None = strawberry.field(description="…this fixed amount.")
 
 
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
-
-
-def _step(row: Mapping[str, Any]) -> CommissionStep | None:
-    """One stored tier, ``{"from", "rate"|"amount"}`` or the REST shape
-    ``{"step_from": cents, "consignor_commission": "15%"|"50"}``; None when unreadable.
-    """
-    if "from" in row:
-        start = _decimal(row["from"])
-    else:
-        cents = _decimal(row.get("step_from", 0))
-        start = cents / HUNDRED if cents is not None else None
-    rate, amount = _decimal(row.get("rate")), _decimal(row.get("amount"))
-    commission = row.get("consignor_commission")
-    if isinstance(commission, str) and commission.strip().endswith("%"):
-        percent = _decimal(commission.strip()[:-1])
-        rate = percent / HUNDRED if percent is not None else None
-    elif commission is not None:
-        amount = _decimal(commission)
-    if start is None or (rate is None and amount is None):
-        return None
-    return CommissionStep(start=start, rate=Rate(rate) if rate is not None else None, amount=amount)
-
-
 def commission_steps(rows: Iterable[Mapping[str, Any]] | None) -> list[CommissionStep]:
-    """The readable tiers of a consignment, lowest first."""
-    steps = [step for row in rows or () if (step := _step(row)) is not None]
-    return sorted(steps, key=lambda step: step.start)
+    """The readable tiers of a consignment, lowest first (read as invoicing reads them)."""
+    return [
+        CommissionStep(
+            start=tier.start,
+            rate=Rate(tier.rate) if tier.rate is not None else None,
+            amount=tier.amount,
+        )
+        for tier in consignment_tiers(rows)
+    ]
 
 
 @strawberry.type(

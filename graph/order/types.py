@@ -26,6 +26,32 @@ if TYPE_CHECKING:
     from graph.transaction.types import Transaction
 
 
+ADDRESS_KEYS = (
+    "country",
+    "administrative_area",
+    "locality",
+    "postal_code",
+    "thoroughfare",
+    "premise",
+    "first_name",
+    "last_name",
+    "organisation_name",
+)
+
+
+@strawberry.type(description="An address printed on one order instead of the client's.")
+class OrderAddress:
+    country: str | None = strawberry.field(description="ISO 3166-1 alpha-2 country code.")
+    administrative_area: str | None = strawberry.field(description="State, province, region.")
+    locality: str | None = strawberry.field(description="City.")
+    postal_code: str | None = strawberry.field(description="Postal code.")
+    thoroughfare: str | None = strawberry.field(description="Street and number.")
+    premise: str | None = strawberry.field(description="Apartment, suite, floor.")
+    first_name: str | None = strawberry.field(description="Recipient first name.")
+    last_name: str | None = strawberry.field(description="Recipient last name.")
+    organisation_name: str | None = strawberry.field(description="Company.")
+
+
 @strawberry.type(
     description="An invoice-like document: a buyer's invoice (BIDDER), a consignor's settlement "
     "(CONSIGNOR), a CREDIT_NOTE or a TRANSPORT_INVOICE. Amounts are in `currency`; the totals "
@@ -44,13 +70,16 @@ class Order(ModelNode):
         description="NEW, IN_PROCESS, FINISHED, LOCKED or CANCELED."
     )
     currency: str = strawberry.field(description="ISO 4217 currency of every amount on the order.")
-    subtotal: Decimal = strawberry.field(description="Sum of the lines' hammer prices and amounts.")
+    subtotal: Decimal = strawberry.field(description="Sum of the lines' hammer prices.")
     buyers_premium: Decimal = strawberry.field(description="Buyer's premium of all lines.")
     tax: Decimal = strawberry.field(description="Tax of all lines.")
-    charges: Decimal = strawberry.field(description="Additional charges (shipping, handling, …).")
+    charges: Decimal = strawberry.field(
+        description="Additional charges (shipping, handling, …) without their tax; negative on "
+        "a consignor settlement, where charges are deducted."
+    )
     grand_total: Decimal = strawberry.field(
         description="Total to pay (bidder) or to be paid out (consignor), taxes and charges "
-        "included."
+        "included: the sum of the lines' totals. Negative on a credit note."
     )
     amount_paid: Decimal = strawberry.field(description="Sum of the order's transactions.")
     delivery_status: str = strawberry.field(description='Delivery status ("pending", …).')
@@ -60,6 +89,12 @@ class Order(ModelNode):
     )
     created_at: datetime = strawberry.field(description="Created.")
     updated_at: datetime = strawberry.field(description="Last changed.")
+
+    @strawberry.field(description="The order's own address, when it has one.")
+    def custom_address(self, parent: strawberry.Parent[models.Order]) -> OrderAddress | None:
+        if not parent.custom_address:
+            return None
+        return OrderAddress(**{k: parent.custom_address.get(k) for k in ADDRESS_KEYS})
 
     @strawberry.field(description="What is still to pay: grand total minus amount paid.")
     def amount_due(self, parent: strawberry.Parent[models.Order]) -> Decimal:
@@ -135,7 +170,9 @@ class OrderLine(ModelNode):
     commission: Decimal = strawberry.field(description="Consignor's commission (settlements).")
     tax: Decimal = strawberry.field(description="Tax on the line.")
     amount: Decimal = strawberry.field(description="Amount of a charge line.")
-    total: Decimal = strawberry.field(description="Line total, tax included.")
+    total: Decimal = strawberry.field(
+        description="Line total, tax included: hammer price + premium + amount + tax - commission."
+    )
 
     @strawberry.field(description="The lot on this line; null for charges.")
     async def item(

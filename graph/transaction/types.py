@@ -28,8 +28,10 @@ def mask_account_number(number: str | None) -> str | None:
 
 
 @strawberry.type(
-    description="Money received for, or paid out on, an order (negative amounts are refunds "
-    "and payouts). Staff see every transaction; a bidder sees only their own."
+    description="Money received for, or paid out on, an order. Amounts count toward the "
+    "order's grand total: positive settles it (received on an invoice, paid out on a "
+    "settlement), negative takes money back (refunds). Staff see every transaction; a bidder "
+    "sees only their own."
 )
 class Transaction(ModelNode):
     __model__ = models.Transaction

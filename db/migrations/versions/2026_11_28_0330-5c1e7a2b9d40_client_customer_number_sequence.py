@@ -1,7 +1,7 @@
 """client customer number sequence
 
 Revision ID: 5c1e7a2b9d40
-Revises: e4887b753fe0
+Revises: c1ad70b9a441
 Create Date: 2026-11-28 03:30:00.000000+00:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 
 
 revision: str = "5c1e7a2b9d40"
-down_revision: str | None = "e4887b753fe0"
+down_revision: str | None = "c1ad70b9a441"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -448,11 +448,11 @@ async def test_balance_is_what_the_client_owes(
         type=models.OrderType.TRANSPORT_INVOICE,
         lines=[{"amount": Decimal("40.00")}],
     )
-    await factories.create_order(  # credit of 100.00
+    await factories.create_order(  # credit of 100.00 (a credit note's lines are negative)
         session,
         client=client,
         type=models.OrderType.CREDIT_NOTE,
-        lines=[{"hammer_price": Decimal("100.00")}],
+        lines=[{"hammer_price": Decimal("-100.00")}],
     )
     await factories.create_order(  # canceled: does not count
         session, client=client, status=models.OrderStatus.CANCELED
@@ -462,7 +462,12 @@ async def test_balance_is_what_the_client_owes(
     )
     no_orders = await factories.create_client(session)
     in_credit = await factories.create_client(session)
-    await factories.create_order(session, client=in_credit, type=models.OrderType.CREDIT_NOTE)
+    await factories.create_order(
+        session,
+        client=in_credit,
+        type=models.OrderType.CREDIT_NOTE,
+        lines=[{"hammer_price": Decimal("-1000.00"), "premium": Decimal("-250.00")}],
+    )
 
     # when
     balances = [
