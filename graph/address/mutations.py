@@ -126,7 +126,13 @@ class AddressMutations:
         + " Staff, or a bidder for their own client (else FORBIDDEN).",
         permission_classes=[IsAuthenticated],
     )
-    async def create_address(self, info: Info, input: CreateAddressInput) -> CreateAddressPayload:
+    async def create_address(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateAddressInput, strawberry.argument(description="The client and the new address.")
+        ],
+    ) -> CreateAddressPayload:
         cmd = addresses.CreateAddress(
             client_id=decode_id(input.client_id, "Client", "clientId"),
             fields=present(input.address),
@@ -149,7 +155,13 @@ class AddressMutations:
         "client (else FORBIDDEN).",
         permission_classes=[IsAuthenticated],
     )
-    async def update_address(self, info: Info, input: UpdateAddressInput) -> UpdateAddressPayload:
+    async def update_address(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateAddressInput, strawberry.argument(description="The address and what to change.")
+        ],
+    ) -> UpdateAddressPayload:
         cmd = addresses.UpdateAddress(
             address_id=decode_id(input.id, "Address"),
             fields=present(input.address) if input.address not in (UNSET, None) else {},
@@ -176,7 +188,13 @@ class AddressMutations:
         "FORBIDDEN).",
         permission_classes=[IsAuthenticated],
     )
-    async def delete_address(self, info: Info, input: DeleteAddressInput) -> DeleteAddressPayload:
+    async def delete_address(
+        self,
+        info: Info,
+        input: Annotated[
+            DeleteAddressInput, strawberry.argument(description="The address to delete.")
+        ],
+    ) -> DeleteAddressPayload:
         cmd = addresses.DeleteAddress(address_id=decode_id(input.id, "Address"))
         context = info.context
         try:
