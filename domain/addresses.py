@@ -245,9 +245,12 @@ async def _client_changed(session: AsyncSession, principal: Principal, client_id
     )
 
 
-def _require_staff(principal: Principal) -> None:
-    if not principal.is_staff:
-        raise Forbidden("Only staff may do this.")
+def _require_staff_or_owner(principal: Principal, client_id: int | None) -> None:
+    """Staff edit any address; a bidder only their own client's (REST token mode, A2.4)."""
+    if principal.is_staff:
+        return
+    if not principal.is_authenticated or not principal.owns_client(client_id):
+        raise Forbidden("You may only change your own addresses.")
 
 
 async def _locked_address(
@@ -271,8 +274,8 @@ async def _locked_address(
 async def create_address(
     db: OperationDB, principal: Principal, cmd: CreateAddress
 ) -> AddressResult:
-    """Add an address to a client (B2.3). Staff only."""
-    _require_staff(principal)
+    """Add an address to a client (B2.3). Staff, or the client's own bidder."""
+    _require_staff_or_owner(principal, cmd.client_id)
     fields, violations = clean_address_fields(cmd.fields, creating=True, prefix="address.")
     types, type_violations = clean_address_types(cmd.address_types)
     violations += type_violations
@@ -294,8 +297,9 @@ async def create_address(
 async def update_address(
     db: OperationDB, principal: Principal, cmd: UpdateAddress
 ) -> AddressResult:
-    """Change an address (B2.4): sub-fields merged, types replaced, default flag moved."""
-    _require_staff(principal)
+    """Change an address (B2.4): sub-fields merged, types replaced, default flag moved.
+    Staff, or the client's own bidder."""
+    _require_staff_or_owner(principal, principal.client_id)
     fields, violations = clean_address_fields(cmd.fields, creating=False, prefix="address.")
     types: list[str] | None = None
     if cmd.address_types is not None:
@@ -303,6 +307,7 @@ async def update_address(
         violations += type_violations
     async with db.transaction() as session:
         address, siblings = await _locked_address(session, cmd.address_id)
+        _require_staff_or_owner(principal, address.client_id)
         others = [a for a in siblings if a.id != address.id]
         if cmd.is_default is False and address.is_default and not others:
             violations.append(
@@ -333,10 +338,12 @@ async def delete_address(
     db: OperationDB, principal: Principal, cmd: DeleteAddress
 ) -> AddressResult:
     """Delete an address for good (B2.5); a deleted default hands the flag to the most
-    recently created remaining address, and the client's only address cannot be deleted."""
-    _require_staff(principal)
+    recently created remaining address, and the client's only address cannot be deleted.
+    Staff, or the client's own bidder."""
+    _require_staff_or_owner(principal, principal.client_id)
     async with db.transaction() as session:
         address, siblings = await _locked_address(session, cmd.address_id)
+        _require_staff_or_owner(principal, address.client_id)
         others = [a for a in siblings if a.id != address.id]
         if address.is_default and not others:
             raise RuleViolation(

@@ -798,7 +798,9 @@ async def merge_clients(db: OperationDB, principal: Principal, cmd: MergeClients
         if violations:
             raise RuleViolations(violations)
         moved = await _move_references(session, references, source_ids, cmd.target_id)
-        # Reload the locked rows: the moves went around the ORM (merged_into_id among them).
+        # The moves were bulk UPDATEs around the ORM: expire every row the session holds so the
+        # next query re-reads it (addresses, bids, … and the clients' merged_into_id), and
+        # reload the locked clients now.
         session.expire_all()
         fresh = {c.id: c for c in await client_queries.lock_clients(session, found)}
         target = fresh[cmd.target_id]

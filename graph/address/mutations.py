@@ -16,7 +16,7 @@ from graph.errors import from_domain
 from graph.filtering import decode_id
 from graph.partial import present
 from graph.payloads import UserError, user_errors
-from graph.permissions import STAFF
+from graph.permissions import IsAuthenticated
 
 if TYPE_CHECKING:
     from graph.address.types import Address
@@ -121,10 +121,18 @@ def _types(values: list[AddressType] | None) -> list[str] | None:
 @strawberry.type
 class AddressMutations:
     @strawberry.mutation(
-        description="Add an address to a client." + DEFAULT_RULES + " Staff only.",
-        permission_classes=STAFF,
+        description="Add an address to a client."
+        + DEFAULT_RULES
+        + " Staff, or a bidder for their own client (else FORBIDDEN).",
+        permission_classes=[IsAuthenticated],
     )
-    async def create_address(self, info: Info, input: CreateAddressInput) -> CreateAddressPayload:
+    async def create_address(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateAddressInput, strawberry.argument(description="The client and the new address.")
+        ],
+    ) -> CreateAddressPayload:
         cmd = addresses.CreateAddress(
             client_id=decode_id(input.client_id, "Client", "clientId"),
             fields=present(input.address),
@@ -143,10 +151,17 @@ class AddressMutations:
 
     @strawberry.mutation(
         description="Change an address: sent fields are merged, types replaced, the default "
-        "flag moved. A changed address is no longer validated. Staff only.",
-        permission_classes=STAFF,
+        "flag moved. A changed address is no longer validated. Staff, or a bidder for their own "
+        "client (else FORBIDDEN).",
+        permission_classes=[IsAuthenticated],
     )
-    async def update_address(self, info: Info, input: UpdateAddressInput) -> UpdateAddressPayload:
+    async def update_address(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateAddressInput, strawberry.argument(description="The address and what to change.")
+        ],
+    ) -> UpdateAddressPayload:
         cmd = addresses.UpdateAddress(
             address_id=decode_id(input.id, "Address"),
             fields=present(input.address) if input.address not in (UNSET, None) else {},
@@ -169,10 +184,17 @@ class AddressMutations:
     @strawberry.mutation(
         description="Delete an address for good. A deleted default hands the flag to the "
         "client's most recently created remaining address; the only address cannot be "
-        "deleted (ONLY_DEFAULT_ADDRESS). Staff only.",
-        permission_classes=STAFF,
+        "deleted (ONLY_DEFAULT_ADDRESS). Staff, or a bidder for their own client (else "
+        "FORBIDDEN).",
+        permission_classes=[IsAuthenticated],
     )
-    async def delete_address(self, info: Info, input: DeleteAddressInput) -> DeleteAddressPayload:
+    async def delete_address(
+        self,
+        info: Info,
+        input: Annotated[
+            DeleteAddressInput, strawberry.argument(description="The address to delete.")
+        ],
+    ) -> DeleteAddressPayload:
         cmd = addresses.DeleteAddress(address_id=decode_id(input.id, "Address"))
         context = info.context
         try:

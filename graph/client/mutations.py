@@ -343,7 +343,13 @@ class ClientMutations:
         "address. Staff only.",
         permission_classes=STAFF,
     )
-    async def create_client(self, info: Info, input: CreateClientInput) -> CreateClientPayload:
+    async def create_client(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateClientInput, strawberry.argument(description="The new client's fields.")
+        ],
+    ) -> CreateClientPayload:
         key: uuid_lib.UUID | None = None
         if input.uuid is not None:
             try:
@@ -372,7 +378,14 @@ class ClientMutations:
         "subscription, blockEmails) and address, nothing else (FORBIDDEN).",
         permission_classes=[IsAuthenticated],
     )
-    async def update_client(self, info: Info, input: UpdateClientInput) -> UpdateClientPayload:
+    async def update_client(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateClientInput,
+            strawberry.argument(description="The client and the fields to change."),
+        ],
+    ) -> UpdateClientPayload:
         cmd = clients.UpdateClient(
             client_id=decode_id(input.id, "Client"),
             values=client_values(input, frozenset({"id"})),
@@ -393,7 +406,13 @@ class ClientMutations:
         "on record (undo by setting the status back). Staff only.",
         permission_classes=STAFF,
     )
-    async def delete_client(self, info: Info, input: DeleteClientInput) -> DeleteClientPayload:
+    async def delete_client(
+        self,
+        info: Info,
+        input: Annotated[
+            DeleteClientInput, strawberry.argument(description="The client to delete.")
+        ],
+    ) -> DeleteClientPayload:
         cmd = clients.DeleteClient(client_id=decode_id(input.id, "Client"))
         context = info.context
         try:
@@ -413,7 +432,14 @@ class ClientMutations:
         "lots move to the target; the sources become DELETED. Staff only.",
         permission_classes=STAFF,
     )
-    async def merge_clients(self, info: Info, input: MergeClientsInput) -> MergeClientsPayload:
+    async def merge_clients(
+        self,
+        info: Info,
+        input: Annotated[
+            MergeClientsInput,
+            strawberry.argument(description="The target, the sources and what moves."),
+        ],
+    ) -> MergeClientsPayload:
         cmd = clients.MergeClients(
             target_id=decode_id(input.target_client_id, "Client", "targetClientId"),
             source_ids=decode_ids(input.source_client_ids, "Client", "sourceClientIds"),
@@ -441,7 +467,11 @@ class ClientMutations:
         permission_classes=STAFF,
     )
     async def connect_clients(
-        self, info: Info, input: ConnectClientsInput
+        self,
+        info: Info,
+        input: Annotated[
+            ConnectClientsInput, strawberry.argument(description="The clients to connect.")
+        ],
     ) -> ConnectClientsPayload:
         ids = decode_ids(input.client_ids, "Client", "clientIds")
         primary = (

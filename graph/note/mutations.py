@@ -89,7 +89,13 @@ class NoteMutations:
         description="Attach a note to an entity; the caller is its author. Staff only.",
         permission_classes=STAFF,
     )
-    async def create_note(self, info: Info, input: CreateNoteInput) -> CreateNotePayload:
+    async def create_note(
+        self,
+        info: Info,
+        input: Annotated[
+            CreateNoteInput, strawberry.argument(description="The entity and the note.")
+        ],
+    ) -> CreateNotePayload:
         entity_type, entity_id = decode_subject(input.subject_id, "subjectId")
         cmd = notes.CreateNote(
             entity_type=entity_type,
@@ -111,7 +117,13 @@ class NoteMutations:
         "Staff only.",
         permission_classes=STAFF,
     )
-    async def update_note(self, info: Info, input: UpdateNoteInput) -> UpdateNotePayload:
+    async def update_note(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateNoteInput, strawberry.argument(description="The note and what to change.")
+        ],
+    ) -> UpdateNotePayload:
         cmd = notes.UpdateNote(
             note_id=decode_id(input.id, "Note"), values=present(input, frozenset({"id"}))
         )
@@ -128,7 +140,11 @@ class NoteMutations:
     @strawberry.mutation(
         description="Delete a note for good. Staff only.", permission_classes=STAFF
     )
-    async def delete_note(self, info: Info, input: DeleteNoteInput) -> DeleteNotePayload:
+    async def delete_note(
+        self,
+        info: Info,
+        input: Annotated[DeleteNoteInput, strawberry.argument(description="The note to delete.")],
+    ) -> DeleteNotePayload:
         cmd = notes.DeleteNote(note_id=decode_id(input.id, "Note"))
         context = info.context
         try:

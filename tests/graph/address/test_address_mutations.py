@@ -212,13 +212,12 @@ async def test_an_unknown_address_is_not_found(
 
 
 @pytest.mark.parametrize(("caller", "code"), [("bidder", "FORBIDDEN"), (None, "UNAUTHENTICATED")])
-async def test_only_staff_edit_addresses(
+async def test_only_staff_and_the_owner_edit_addresses(
     graphql: GraphQLClient, session: AsyncSession, caller: str | None, code: str
 ) -> None:
     bidder = await factories.create_bidder(session)
-    assert bidder.client_id is not None
-    client = await session.get_one(models.Client, bidder.client_id)
-    address = await factories.create_address(session, client=client, is_default=True)
+    someone_else = await factories.create_client(session)
+    address = await factories.create_address(session, client=someone_else, is_default=True)
 
     body = await graphql(
         UPDATE_ADDRESS_MUTATION,
@@ -228,3 +227,31 @@ async def test_only_staff_edit_addresses(
 
     assert_graphql_error(body, code=code)
     assert await _activity_count(session) == 0
+
+
+async def test_a_bidder_edits_their_own_addresses(
+    graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    bidder = await factories.create_bidder(session)
+    assert bidder.client_id is not None
+    client_id = to_base64("Client", bidder.client_id)
+
+    # when
+    created = await graphql.data(
+        CREATE_ADDRESS_MUTATION,
+        {"input": {"clientId": client_id, "address": {"country": "NL", "locality": "Delft"}}},
+        as_=bidder,
+    )
+    address_id = await session.scalar(sa.select(models.Address.id))
+    assert address_id is not None
+    updated = await graphql.data(
+        UPDATE_ADDRESS_MUTATION,
+        {"input": {"id": to_base64("Address", address_id), "address": {"locality": "Leiden"}}},
+        as_=bidder,
+    )
+
+    # then
+    assert created["createAddress"]["address"]["isDefault"] is True
+    assert updated["updateAddress"]["address"]["locality"] == "Leiden"
+    assert await _activity_count(session) == 2
