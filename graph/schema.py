@@ -26,6 +26,9 @@ from graph.errors import should_mask_error
 from graph.file.queries import FileQueries
 from graph.item.mutations import ItemMutations
 from graph.item.queries import ItemQueries
+from graph.job.events import StaffEventSubscriptions
+from graph.job.mutations import JobMutations
+from graph.job.queries import JobQueries
 from graph.note.queries import NoteQueries
 from graph.order.queries import OrderQueries
 from graph.sale.mutations import SaleMutations
@@ -83,6 +86,7 @@ class Query(
     FileQueries,
     CategoryQueries,
     ActivityQueries,
+    JobQueries,
 ):
     node: relay.Node | None = relay.node(
         description="Any entity by its global ID; null when it does not exist or is not visible."
@@ -93,7 +97,12 @@ class Query(
 
 
 @strawberry.type(description="Everything that changes data.")
-class Mutation(UserMutations, BidMutations, ItemMutations, SaleMutations):
+class Mutation(UserMutations, BidMutations, ItemMutations, SaleMutations, JobMutations):
+    pass
+
+
+@strawberry.type(name="Subscription", description="Live events over WebSocket.")
+class RootSubscription(Subscription, StaffEventSubscriptions):
     pass
 
 
@@ -107,7 +116,7 @@ def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        subscription=Subscription,
+        subscription=RootSubscription,
         execution_context_class=ExecutionContext,
         config=StrawberryConfig(scalar_map=SCALARS),
         extensions=[

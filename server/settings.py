@@ -28,10 +28,17 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
     db_max_overflow: int = 20
     graphiql: bool = True
-    closer: bool = Field(
-        default=True, description="Run the timed-lot closer inside `gavel serve`."
-    )
+    closer: bool = Field(default=True, description="Run the timed-lot closer inside `gavel serve`.")
     closer_interval: float = 1.0
+    worker: bool = Field(
+        default=True, description="Run a background-job worker inside `gavel serve`."
+    )
+    job_retry_seconds: int = Field(
+        default=2, description="Seconds before a failed background job is tried again."
+    )
+    files_dir: Path | None = Field(
+        default=None, description="Stored files (uploads, exports); default <data_dir>/files."
+    )
     secret_key: SecretStr = SecretStr("dev-secret-change-me")
     log_level: str = "info"
 
