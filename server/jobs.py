@@ -25,9 +25,11 @@ from db.queries.jobs import DEFAULT_QUEUE
 from db.url import async_url, plain_url
 from domain.jobs.bulk import run_bulk
 from domain.jobs.invoicing import run_invoice_sale
+from domain.jobs.knock_down import run_knock_down
 from domain.jobs.runtime import (
     BULK_DISPATCH,
     INVOICE_SALE,
+    KNOCK_DOWN_ALL_LOTS,
     MAX_ATTEMPTS,
     JobEnvironment,
     JobRun,
@@ -88,7 +90,12 @@ def create_job_app(
     app = procrastinate.App(connector=connector)
     env = JobEnvironment(sessionmaker=sessionmaker, files_dir=files)
     retry = RetryStrategy(max_attempts=MAX_ATTEMPTS - 1, wait=retry_wait)
-    for name, body in ((BULK_DISPATCH, run_bulk), (INVOICE_SALE, run_invoice_sale)):
+    bodies: tuple[tuple[str, Body], ...] = (
+        (BULK_DISPATCH, run_bulk),
+        (INVOICE_SALE, run_invoice_sale),
+        (KNOCK_DOWN_ALL_LOTS, run_knock_down),
+    )
+    for name, body in bodies:
         app.task(name=name, queue=DEFAULT_QUEUE, pass_context=True, retry=retry)(
             _task(env, name, body)
         )

@@ -10,9 +10,10 @@ from strawberry.scalars import JSON
 from db.queries.jobs import job_by_id
 from domain import errors
 from domain.jobs.bulk import ONLY_FOR, BulkCommand, BulkEntity, BulkOperation, dispatch_bulk
+from domain.jobs.knock_down import queue_knock_down
 from graph.context import Info
 from graph.errors import BadUserInputError, from_domain
-from graph.filtering import decode_ids
+from graph.filtering import decode_id, decode_ids
 from graph.job.types import Job
 from graph.payloads import UserError, user_errors
 from graph.permissions import STAFF
@@ -69,6 +70,24 @@ class BulkDispatchPayload:
         return self._job
 
 
+@strawberry.input(description="The live sale whose open lots to knock down.")
+class KnockDownAllLotsInput:
+    sale_id: strawberry.ID = strawberry.field(description="The sale (a LIVE sale).")
+
+
+@strawberry.type(description="The result of `knockDownAllLots`.")
+class KnockDownAllLotsPayload:
+    _job: strawberry.Private[Job | None] = None
+    errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description="Why nothing was queued (NOT_LIVE_SALE).",
+    )
+
+    @strawberry.field(description="The queued job; follow it with `knockDownProgress`.")
+    def job(self) -> Job | None:
+        return self._job
+
+
 def _params(value: Any) -> dict[str, str]:
     if value is None:
         return {}
@@ -109,3 +128,23 @@ class JobMutations:
             success=True,
             message=queued.message,
         )
+
+    @strawberry.mutation(
+        description="Queue the knock-down of every open lot of a LIVE sale: each is hammered "
+        "like `hammerLot` (SOLD to the highest bid when the reserve is met, else UNSOLD); "
+        "`knockDownProgress` reports each batch. Staff only.",
+        permission_classes=STAFF,
+    )
+    async def knock_down_all_lots(
+        self, info: Info, input: KnockDownAllLotsInput
+    ) -> KnockDownAllLotsPayload:
+        context = info.context
+        sale_id = decode_id(input.sale_id, "Sale", "saleId")
+        try:
+            job_id = await queue_knock_down(context.db, context.principal, sale_id)
+        except (errors.Forbidden, errors.NotFound, errors.Unauthenticated) as exc:
+            raise from_domain(exc) from exc
+        except errors.RuleViolation as exc:
+            return KnockDownAllLotsPayload(errors=user_errors([exc]))
+        row = await job_by_id(context.db, job_id)
+        return KnockDownAllLotsPayload(_job=Job(_row=row) if row is not None else None)

@@ -7,14 +7,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.testclient import TestClient
 from strawberry.relay import to_base64
 
+from db import models
 from realtime.events import EntityUpdated, ItemBulk, KnockDownProgress
 from realtime.publish import publish
+from tests import factories
 from tests.committed import Committed
-from tests.jobs.helpers import dispatch, item_ids, running_app, staff_and_items, token
+from tests.jobs.helpers import (
+    dispatch,
+    graphql,
+    item_ids,
+    running_app,
+    staff_and_items,
+    token,
+)
 from tests.ws_client import WSClient
 
 pytestmark = pytest.mark.realtime
@@ -252,3 +262,70 @@ def test_non_staff_subscribers_are_forbidden(
     error = message["payload"][0] if protocol == "graphql-transport-ws" else message["payload"]
     assert error["extensions"]["code"] == "FORBIDDEN"
     assert error["message"] == "Only staff may do this."
+
+
+KNOCK_DOWN_MUTATION = """
+mutation ($input: KnockDownAllLotsInput!) {
+  knockDownAllLots(input: $input) { job { id name } errors { field code message } }
+}
+"""
+
+
+def test_knocking_down_a_live_sale_reports_each_batch(
+    committed: Committed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: three open lots of a live sale, hammered two at a time
+    monkeypatch.setattr("domain.jobs.knock_down.KNOCK_DOWN_BATCH", 2)
+
+    async def build(session: AsyncSession) -> dict[str, Any]:
+        staff = await factories.create_staff(session)
+        sale = await factories.create_sale(session, kind=models.SaleKind.LIVE)
+        items = [
+            await factories.create_item(session, sale=sale, status=models.ItemStatus.ACTIVE)
+            for _ in range(3)
+        ]
+        return {"staff": staff.email, "sale": sale.id, "items": [i.id for i in items]}
+
+    ids = committed.run(build)
+    with running_app(committed, tmp_path) as client:
+        staff = token(client, ids["staff"])
+        with WSClient.connect(
+            client, "graphql-transport-ws", {"Authorization": f"Bearer {staff}"}
+        ) as ws:
+            ws.subscribe("knock", KNOCK_DOWN_SUBSCRIPTION, {"sale": to_base64("Sale", ids["sale"])})
+            _wait_for_listeners(client, 1)
+
+            # when
+            body = graphql(
+                client,
+                KNOCK_DOWN_MUTATION,
+                {"input": {"saleId": to_base64("Sale", ids["sale"])}},
+                staff,
+            )
+            events = _collect(ws, {"knock": lambda r: len(r) == 2})
+
+    # then
+    assert body["data"]["knockDownAllLots"]["errors"] == []
+    assert body["data"]["knockDownAllLots"]["job"]["name"] == "knock_down_all_lots"
+    assert [e["knockDownProgress"] for e in events["knock"]] == [
+        {
+            "result": "Knocked down 2 of 3 items...",
+            "done": 2,
+            "total": 3,
+            "sale": {"databaseId": ids["sale"]},
+        },
+        {
+            "result": "Knocked down 3 of 3 items...",
+            "done": 3,
+            "total": 3,
+            "sale": {"databaseId": ids["sale"]},
+        },
+    ]
+
+    async def statuses(session: AsyncSession) -> set[models.ItemStatus]:
+        rows = await session.execute(
+            sa.select(models.Item.status).where(models.Item.sale_id == ids["sale"])  # type: ignore[arg-type]
+        )
+        return set(rows.scalars())
+
+    assert committed.run(statuses) == {models.ItemStatus.UNSOLD}

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.relay import to_base64
 
+from db import models
 from db.models import Role
 from db.queries.jobs import JobFilter, defer_job, jobs_count
 from db.session import OperationDB
@@ -277,3 +278,42 @@ async def test_a_rolled_back_use_case_queues_nothing(
     # then: only the job of the committed use case exists
     assert await jobs_count(db, JobFilter()) == 1
     assert await jobs_count(db, JobFilter(ids=(queued.job_id,))) == 1
+
+
+KNOCK_DOWN_MUTATION = """
+mutation ($input: KnockDownAllLotsInput!) {
+  knockDownAllLots(input: $input) { job { id state } errors { field code message } }
+}
+"""
+
+
+async def test_only_a_live_sale_can_be_knocked_down(
+    graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    timed = await factories.create_sale(session)
+    live = await factories.create_sale(session, kind=models.SaleKind.LIVE)
+
+    # when
+    refused = await graphql.data(
+        KNOCK_DOWN_MUTATION, {"input": {"saleId": to_base64("Sale", timed.id)}}, as_=staff
+    )
+    queued = await graphql.data(
+        KNOCK_DOWN_MUTATION, {"input": {"saleId": to_base64("Sale", live.id)}}, as_=staff
+    )
+
+    # then
+    assert refused["knockDownAllLots"] == {
+        "job": None,
+        "errors": [
+            {
+                "field": "saleId",
+                "code": "NOT_LIVE_SALE",
+                "message": "Only lots of live sales are knocked down.",
+            }
+        ],
+    }
+    assert queued["knockDownAllLots"]["errors"] == []
+    assert queued["knockDownAllLots"]["job"]["state"] == "QUEUED"
+    assert await _job_count(session) == 1
