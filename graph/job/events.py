@@ -21,7 +21,7 @@ from strawberry.scalars import JSON
 from graph.context import Context, Info
 from graph.errors import BadUserInputError
 from graph.filtering import decode_id
-from graph.job.queries import _job_id
+from graph.job.queries import job_id_argument
 from graph.job.types import QueueTaskState
 from graph.permissions import IsStaff
 from graph.subscriptions import _bus, _messages
@@ -339,7 +339,7 @@ class StaffEventSubscriptions:
         ] = None,
     ) -> AsyncGenerator[QueueTaskEvent, None]:
         _bus(info.context)
-        job = _job_id(job_id, "jobId") if job_id is not None else None
+        job = job_id_argument(job_id, "jobId") if job_id is not None else None
         return _queue_events(info.context, _queue_filter("updated", name, job))
 
     @strawberry.subscription(
@@ -375,7 +375,7 @@ class StaffEventSubscriptions:
         _bus(info.context)
         if label is not None and not LABEL.match(label):
             raise BadUserInputError("`label` is not a task label.", field="label")
-        job = _job_id(job_id, "jobId") if job_id is not None else None
+        job = job_id_argument(job_id, "jobId") if job_id is not None else None
         return _queue_events(info.context, _queue_filter("completed", name, job, label))
 
     @strawberry.subscription(

@@ -14,7 +14,7 @@ from graph.job.types import Job, JobConnection, JobPageInfo, QueueTaskState
 from graph.permissions import STAFF
 
 
-def _job_id(value: str, field: str) -> int:
+def job_id_argument(value: str, field: str) -> int:
     try:
         job_id = int(value)
     except ValueError:
@@ -31,7 +31,7 @@ class JobQueries:
         permission_classes=STAFF,
     )
     async def job(self, info: Info, id: strawberry.ID) -> Job | None:
-        row = await job_by_id(info.context.db, _job_id(id, "id"))
+        row = await job_by_id(info.context.db, job_id_argument(id, "id"))
         return Job(_row=row) if row is not None else None
 
     @strawberry.field(
@@ -63,11 +63,11 @@ class JobQueries:
         if not 1 <= first <= MAX_PAGE_SIZE:
             raise BadUserInputError(f"`first` must be 1 to {MAX_PAGE_SIZE}.", field="first")
         where = JobFilter(
-            ids=tuple(_job_id(i, "ids") for i in ids) if ids is not None else None,
+            ids=tuple(job_id_argument(i, "ids") for i in ids) if ids is not None else None,
             states=tuple(cast("str", s.value) for s in state) if state is not None else None,
             name=name,
         )
-        before = _job_id(after, "after") if after is not None else None
+        before = job_id_argument(after, "after") if after is not None else None
         db = info.context.db
         rows, more = await jobs_page(db, where, first, before)
         return JobConnection(
