@@ -102,26 +102,34 @@ def create_job_app(
     return app
 
 
+WORKER_OPTIONS: dict[str, Any] = {
+    "install_signal_handlers": False,
+    "fetch_job_polling_interval": 2.0,
+    "abort_job_polling_interval": 5.0,
+    "shutdown_graceful_timeout": 10.0,
+}
+
+
 async def run_worker(app: procrastinate.App, *, wait: bool = True, name: str = "gavel") -> None:
     """Run jobs until cancelled (or, with ``wait=False``, until the queue is empty)."""
     async with app.open_async():
-        await app.run_worker_async(
-            wait=wait,
-            name=name,
-            install_signal_handlers=False,
-            fetch_job_polling_interval=2.0,
-            abort_job_polling_interval=5.0,
-            shutdown_graceful_timeout=10.0,
-        )
+        await app.run_worker_async(wait=wait, name=name, **WORKER_OPTIONS)
 
 
 @contextlib.asynccontextmanager
 async def worker_running(app: procrastinate.App) -> AsyncIterator[asyncio.Task[None]]:
-    """A worker task for the block's duration, stopped (and awaited) when it ends."""
-    task = asyncio.create_task(run_worker(app), name="gavel-job-worker")
-    try:
-        yield task
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    """A worker task for the block's duration, stopped (and awaited) when it ends.
+
+    The connection pool is opened before the worker starts and closed after it stopped, so a
+    block that ends at once never cancels the pool half-open.
+    """
+    async with app.open_async():
+        task = asyncio.create_task(
+            app.run_worker_async(name="gavel", **WORKER_OPTIONS), name="gavel-job-worker"
+        )
+        try:
+            yield task
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
