@@ -14,6 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from db.base import metadata
 
 
+def include_name(name: str | None, type_: str, _parent_names: Any) -> bool:
+    """Autogenerate leaves procrastinate's objects alone: its schema comes from its own SQL."""
+    return not (type_ == "table" and name is not None and name.startswith("procrastinate_"))
+
+
 def alembic_config() -> Config:
     """Configuration pointing at the packaged ``db/migrations`` scripts."""
     config = Config()
@@ -37,7 +42,8 @@ async def pending_changes(engine: AsyncEngine) -> list[Any]:
     """What autogenerate would still add: empty when the migrations match the models."""
 
     def _compare(connection: Connection) -> list[Any]:
-        return list(compare_metadata(MigrationContext.configure(connection), metadata))
+        context = MigrationContext.configure(connection, opts={"include_name": include_name})
+        return list(compare_metadata(context, metadata))
 
     async with engine.connect() as connection:
         return await connection.run_sync(_compare)

@@ -19,7 +19,8 @@ Design (the idea Hasura uses for live queries):
   and reach every member as its protocol's ``error`` message; the end of the stream is each
   member's ``complete``. A client's ``complete`` (or graphql-ws ``stop``) only removes that member.
 - **Private groups.** A subscription with a non-null ``afterSequence`` replays history from that
-  point for its own subscriber, so it gets a group of its own.
+  point for its own subscriber, so it gets a group of its own. One with a non-null ``onlyMine``
+  (``entityUpdated``) depends on who asks, so its group is per user rather than per visibility.
 - **Bounded, per-connection sending.** Every connection owns an ``Outbox``: a bounded queue of
   text frames drained by its own writer task (all of the connection's messages go through it, so
   their order is kept). Groups only append to outboxes and never wait for a socket, so one slow
@@ -110,16 +111,20 @@ class _AfterSequenceArguments(Visitor):
     def __init__(self) -> None:
         super().__init__()
         self.values: list[ValueNode] = []
+        self.only_mine: list[ValueNode] = []
 
     def enter_argument(self, node: ArgumentNode, *_args: object) -> None:
         if node.name.value == "afterSequence":
             self.values.append(node.value)
+        elif node.name.value == "onlyMine":
+            self.only_mine.append(node.value)
 
 
 @dataclass(frozen=True, slots=True)
 class _Document:
     document: DocumentNode
     after_sequence: tuple[ValueNode, ...]
+    only_mine: tuple[ValueNode, ...] = ()
 
 
 @functools.lru_cache(maxsize=512)
@@ -130,13 +135,14 @@ def _parse(query: str) -> _Document | None:
         return None
     arguments = _AfterSequenceArguments()
     visit(document, arguments)
-    return _Document(document, tuple(arguments.values))
+    return _Document(document, tuple(arguments.values), tuple(arguments.only_mine))
 
 
 def _replays(
     operation: OperationDefinitionNode, values: tuple[ValueNode, ...], variables: Mapping[str, Any]
 ) -> bool:
-    """Whether a non-null ``afterSequence`` is passed (literally, by variable or by default)."""
+    """Whether one of ``values`` (of ``afterSequence`` or ``onlyMine``) is non-null: passed
+    literally, by variable or by a variable's default."""
     defaults = {
         definition.variable.name.value: definition.default_value
         for definition in operation.variable_definitions or ()
@@ -165,6 +171,7 @@ class SubscriptionRequest:
     variables: dict[str, Any] | None
     variables_key: str
     replays: bool
+    personal: bool = False
 
 
 def subscription_request(
@@ -193,6 +200,7 @@ def subscription_request(
         variables=variables,
         variables_key=variables_key,
         replays=_replays(operation, parsed.after_sequence, variables or {}),
+        personal=_replays(operation, parsed.only_mine, variables or {}),
     )
 
 
@@ -546,6 +554,8 @@ class Hub:
         """Join (or start) the operation's group and wait until the operation ends for us."""
         member = Member(outbox, operation_id)
         scope = visibility(connection.principal)
+        if request.personal and connection.principal.user_id is not None:
+            scope = f"self:{connection.principal.user_id}"
         key: Hashable = (
             ("private", next(self._private))
             if request.replays

@@ -31,6 +31,9 @@ from graph.file.queries import FileQueries
 from graph.item.editing import ItemEditingMutations
 from graph.item.mutations import ItemMutations
 from graph.item.queries import ItemQueries
+from graph.job.events import StaffEventSubscriptions
+from graph.job.mutations import JobMutations
+from graph.job.queries import JobQueries
 from graph.note.mutations import NoteMutations
 from graph.note.queries import NoteQueries
 from graph.order.mutations import OrderMutations
@@ -91,6 +94,7 @@ class Query(
     FileQueries,
     CategoryQueries,
     ActivityQueries,
+    JobQueries,
 ):
     node: relay.Node | None = relay.node(
         description="Any entity by its global ID; null when it does not exist or is not visible."
@@ -115,7 +119,13 @@ class Mutation(
     NoteMutations,
     OrderMutations,
     TransactionMutations,
+    JobMutations,
 ):
+    pass
+
+
+@strawberry.type(name="Subscription", description="Live events over WebSocket.")
+class RootSubscription(Subscription, StaffEventSubscriptions):
     pass
 
 
@@ -129,7 +139,7 @@ def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        subscription=Subscription,
+        subscription=RootSubscription,
         execution_context_class=ExecutionContext,
         config=StrawberryConfig(scalar_map=SCALARS),
         extensions=[

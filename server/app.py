@@ -24,6 +24,7 @@ from realtime.bus import EventBus
 from rest_compat.deps import RestState
 from rest_compat.router import mount_rest
 from server.closer import run_closer
+from server.jobs import create_job_app, files_dir, worker_running
 from server.settings import Settings
 
 
@@ -54,11 +55,14 @@ def create_app(
     sessionmaker: async_sessionmaker[AsyncSession] | None = None,
     listen: bool = True,
     closer: bool | None = None,
+    worker: bool = False,
 ) -> FastAPI:
     """The application.
 
     Tests pass their own ``sessionmaker`` bound to a rolled-back transaction; ``listen`` starts
-    the process's LISTEN connection for subscriptions (it needs a real ``database_url``).
+    the process's LISTEN connection for subscriptions (it needs a real ``database_url``);
+    ``worker`` runs a background-job worker in this process (``gavel serve`` passes
+    ``settings.worker``; tests start one only where they need it).
     """
     engine: AsyncEngine | None = None
     if sessionmaker is None:
@@ -69,6 +73,16 @@ def create_app(
     bus = EventBus.for_url(plain_url(async_url(database_url))) if listen else None
 
     run_closer_task = settings.closer if closer is None else closer
+    jobs = (
+        create_job_app(
+            database_url,
+            sessionmaker,
+            files_dir(settings),
+            retry_wait=settings.job_retry_seconds,
+        )
+        if worker
+        else None
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -80,7 +94,10 @@ def create_app(
             else None
         )
         try:
-            yield
+            async with contextlib.AsyncExitStack() as stack:
+                if jobs is not None:
+                    await stack.enter_async_context(worker_running(jobs))
+                yield
         finally:
             if task is not None:
                 task.cancel()

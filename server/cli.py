@@ -151,25 +151,66 @@ def demo_data(
 def worker(
     interval: Annotated[float, typer.Option(help="Seconds between closing rounds.")] = 1.0,
 ) -> None:
-    """Run the background work apart from the web server: the timed-lot closer."""
+    """Run the background work apart from the web server: jobs and the timed-lot closer."""
     from db.engine import create_engine, create_sessionmaker
     from server.closer import run_closer
+    from server.jobs import create_job_app, files_dir, worker_running
 
     settings = _settings()
     handle = _database(settings)
     url: str = handle.url  # type: ignore[attr-defined]
     _migrate(url)
+    if handle.is_embedded:  # type: ignore[attr-defined]
+        from server.embedded import exit_cleanly_on_sigterm
+
+        exit_cleanly_on_sigterm()
 
     async def main() -> None:
-        engine = create_engine(url, pool_size=2, max_overflow=0)
+        engine = create_engine(url, pool_size=4, max_overflow=0)
+        sessionmaker = create_sessionmaker(engine)
+        jobs = create_job_app(
+            url, sessionmaker, files_dir(settings), retry_wait=settings.job_retry_seconds
+        )
         try:
-            await run_closer(create_sessionmaker(engine), interval)
+            async with worker_running(jobs) as job_worker:
+                closer = asyncio.create_task(run_closer(sessionmaker, interval))
+                try:
+                    await _until_stopped(job_worker, closer)
+                finally:
+                    closer.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await closer
         finally:
             await engine.dispose()
 
-    typer.echo("Gavel worker: closing timed lots as they come due (Ctrl-C to stop).", err=True)
+    typer.echo(
+        "Gavel worker: running background jobs and closing timed lots (Ctrl-C to stop).",
+        err=True,
+    )
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(main())
+    typer.echo("Gavel worker stopped.", err=True)
+
+
+async def _until_stopped(*tasks: asyncio.Task[None]) -> None:
+    """Wait for SIGTERM/SIGINT (or for a task to end, which is a failure)."""
+    import signal
+
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    stopped = asyncio.create_task(stop.wait())
+    try:
+        done, _ = await asyncio.wait({stopped, *tasks}, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            if task is not stopped:
+                task.result()  # raise what ended it
+                raise RuntimeError("a background loop stopped unexpectedly")
+    finally:
+        stopped.cancel()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
 
 
 @app.command("create-user")

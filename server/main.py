@@ -13,4 +13,4 @@ def app_factory() -> FastAPI:
     settings = Settings()
     if not settings.database_url:
         raise RuntimeError("DATABASE_URL is not set; start the server with `gavel serve`")
-    return create_app(settings, database_url=settings.database_url)
+    return create_app(settings, database_url=settings.database_url, worker=settings.worker)

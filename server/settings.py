@@ -40,6 +40,15 @@ class Settings(BaseSettings):
     graphiql: bool = True
     closer: bool = Field(default=True, description="Run the timed-lot closer inside `gavel serve`.")
     closer_interval: float = 1.0
+    worker: bool = Field(
+        default=True, description="Run a background-job worker inside `gavel serve`."
+    )
+    job_retry_seconds: int = Field(
+        default=2, description="Seconds before a failed background job is tried again."
+    )
+    files_dir: Path | None = Field(
+        default=None, description="Stored files (uploads, exports); default <data_dir>/files."
+    )
     secret_key: SecretStr = SecretStr("dev-secret-change-me")
     log_level: str = "info"
     files_dir: Path = Field(

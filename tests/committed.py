@@ -13,6 +13,8 @@ from db.base import metadata
 from db.engine import create_engine, create_sessionmaker
 
 T = TypeVar("T")
+PROCRASTINATE_TABLES = ["procrastinate_jobs", "procrastinate_workers"]
+"""procrastinate's tables (not in the models' metadata); its events go with its jobs."""
 
 
 class Committed:
@@ -37,7 +39,8 @@ class Committed:
     def truncate(self) -> None:
         async def go() -> None:
             engine = create_engine(self.url, pool_size=1)
-            tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+            names = [t.name for t in metadata.sorted_tables] + PROCRASTINATE_TABLES
+            tables = ", ".join(f'"{name}"' for name in names)
             async with engine.begin() as conn:
                 await conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
             await engine.dispose()

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 import db.models  # noqa: F401  (registers every table on the metadata)
 from db.base import metadata
 from db.engine import create_engine
+from db.migrate import include_name
 
 config = context.config
 
@@ -21,6 +22,7 @@ def _run(connection: Connection) -> None:
         target_metadata=metadata,
         compare_type=True,
         compare_server_default=False,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -19,6 +19,7 @@ from db.models.enums import (
     TransactionType,
 )
 from db.models.item import Consignment, Item, ItemImage
+from db.models.job import JobNote
 from db.models.order import Order, OrderLine, OrderNumberCounter, Transaction
 from db.models.record import Activity, File, Note
 from db.models.sale import DEFAULT_INCREMENTS, Category, Sale
@@ -44,6 +45,7 @@ __all__ = [
     "Item",
     "ItemImage",
     "ItemStatus",
+    "JobNote",
     "Note",
     "Order",
     "OrderLine",

@@ -14,6 +14,7 @@ from sqlmodel import col
 from db import models
 from db.session import OperationDB
 from domain.bidding import rules
+from domain.jobs.invoicing import defer_sale_invoicing
 from realtime.events import Event, ItemUpdated, SaleUpdated
 from realtime.publish import publish
 
@@ -62,6 +63,8 @@ async def close_finished_sales(
 ) -> list[Event]:
     """Close each of these sales that has no open lot left; one ``SaleUpdated`` per sale closed.
 
+    Each sale closed queues its ``invoice_sale`` job in the same transaction.
+
     Call it after flushing the lots just closed, in the transaction that closed them. The sale
     row is locked (after the item rows, in id order) before counting, so two transactions
     closing a sale's last two lots at once cannot both miss that the sale is done: the second
@@ -87,6 +90,7 @@ async def close_finished_sales(
         )
         if closed.rowcount:  # type: ignore[attr-defined]
             events.append(SaleUpdated(sale_id=sale_id))
+            await defer_sale_invoicing(session, sale_id)
     return events
 
 
