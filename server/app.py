@@ -24,7 +24,7 @@ from realtime.bus import EventBus
 from rest_compat.deps import RestState
 from rest_compat.router import mount_rest
 from server.closer import run_closer
-from server.jobs import create_job_app, files_dir, worker_running
+from server.jobs import create_job_app, worker_running
 from server.settings import Settings
 
 
@@ -77,7 +77,7 @@ def create_app(
         create_job_app(
             database_url,
             sessionmaker,
-            files_dir(settings),
+            settings.files_dir,
             retry_wait=settings.job_retry_seconds,
         )
         if worker

@@ -154,7 +154,7 @@ def worker(
     """Run the background work apart from the web server: jobs and the timed-lot closer."""
     from db.engine import create_engine, create_sessionmaker
     from server.closer import run_closer
-    from server.jobs import create_job_app, files_dir, worker_running
+    from server.jobs import create_job_app, worker_running
 
     settings = _settings()
     handle = _database(settings)
@@ -169,7 +169,7 @@ def worker(
         engine = create_engine(url, pool_size=4, max_overflow=0)
         sessionmaker = create_sessionmaker(engine)
         jobs = create_job_app(
-            url, sessionmaker, files_dir(settings), retry_wait=settings.job_retry_seconds
+            url, sessionmaker, settings.files_dir, retry_wait=settings.job_retry_seconds
         )
         try:
             async with worker_running(jobs) as job_worker:

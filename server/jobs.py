@@ -36,16 +36,10 @@ from domain.jobs.runtime import (
     attempt_failed,
     job_started,
 )
-from server.settings import Settings
 
 log = logging.getLogger(__name__)
 
 Body = Callable[..., Awaitable[str]]
-
-
-def files_dir(settings: Settings) -> Path:
-    """Where stored files go: ``GAVEL_FILES_DIR``, else ``<GAVEL_DATA_DIR>/files``."""
-    return settings.files_dir or settings.data_dir / "files"
 
 
 def _task(env: JobEnvironment, name: str, body: Body) -> Callable[..., Awaitable[None]]:

@@ -46,9 +46,6 @@ class Settings(BaseSettings):
     job_retry_seconds: int = Field(
         default=2, description="Seconds before a failed background job is tried again."
     )
-    files_dir: Path | None = Field(
-        default=None, description="Stored files (uploads, exports); default <data_dir>/files."
-    )
     secret_key: SecretStr = SecretStr("dev-secret-change-me")
     log_level: str = "info"
     files_dir: Path = Field(
