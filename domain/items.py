@@ -131,6 +131,14 @@ class DeleteItem:
 
 
 @dataclass(frozen=True, slots=True)
+class DeleteItems:
+    """Delete many lots (REST items-bulk ``delete``), under ``policy``."""
+
+    item_ids: Sequence[int]
+    policy: ErrorPolicy = ErrorPolicy.REJECT_EVERYTHING
+
+
+@dataclass(frozen=True, slots=True)
 class BulkUpdateItems:
     """One ``UpdateItem`` per row, under ``policy``."""
 
@@ -484,6 +492,59 @@ async def delete_item(db: OperationDB, principal: Principal, cmd: DeleteItem) ->
         await session.flush()
         await publish(session, *_item_events(item, principal, "deleted", force_reload=True))
     return item
+
+
+async def delete_items(
+    db: OperationDB, principal: Principal, cmd: DeleteItems
+) -> BulkResult[models.Item]:
+    """Delete many lots without history, each like ``delete_item``, under ``cmd.policy``.
+
+    A row's object is the deleted lot (as it was). With one row per lot, IGNORE_FAILED has
+    nothing to save partially and acts as REJECT_FAILED_ROWS.
+    """
+    _staff(principal)
+    _check_size(len(cmd.item_ids), "itemIds")
+    results: list[RowResult[models.Item]] = [RowResult(i) for i in range(len(cmd.item_ids))]
+    async with db.transaction() as session:
+        items = await queries.lock_items(db, cmd.item_ids)
+        chosen: dict[int, models.Item] = {}
+        for index, item_id in enumerate(cmd.item_ids):
+            path = f"itemIds.{index}"
+            item = items.get(item_id)
+            violation = (
+                RuleViolation(UserErrorCode.NOT_FOUND, "Item not found.", path)
+                if item is None
+                else await _history_of(db, item, path)
+            )
+            if violation is not None:
+                results[index].errors.append(violation)
+            elif item is not None:
+                chosen[index] = item
+        if cmd.policy is ErrorPolicy.REJECT_EVERYTHING and any(r.errors for r in results):
+            return BulkResult(results, 0)
+        events: list[Event] = []
+        deleted: dict[int, models.Item] = {}
+        for index, item in chosen.items():
+            results[index].object = item
+            if item.id in deleted:
+                continue
+            await audit.record_deleted(session, principal, models.EntityType.ITEM, item)
+            await session.delete(item)
+            deleted[item.id] = item
+            events += _item_events(item, principal, "deleted", force_reload=True)
+        await session.flush()
+        result = BulkResult(results, len(deleted))
+        if deleted:
+            events.append(
+                ItemBulk(
+                    name="bulk_update",
+                    count=len(deleted),
+                    status=result.status,
+                    message=f"Deleted {len(deleted)} of {len(cmd.item_ids)} items.",
+                )
+            )
+            await publish(session, *events)
+    return result
 
 
 # -- bulk edit -----------------------------------------------------------------------------
