@@ -861,9 +861,12 @@ async def move_items(db: OperationDB, principal: Principal, cmd: CopyItems) -> l
     _check_size(len(cmd.item_ids))
     async with db.transaction() as session:
         items = await queries.lock_items(db, cmd.item_ids)
+        # Every sale involved, in id order, before any other lock: two moves in opposite
+        # directions then take the same locks in the same order.
         sources = await _lock_sales(
-            db, [item.sale_id for item in items.values() if item.sale_id != cmd.target_sale_id]
+            db, [*(item.sale_id for item in items.values()), cmd.target_sale_id]
         )
+        sources.pop(cmd.target_sale_id, None)
         checks = Checks()
         sale, consignment = await _check_target(db, cmd, checks)
         for index, item_id in enumerate(cmd.item_ids):
