@@ -657,7 +657,10 @@ def _drop_failed(
     by_name = {camel(name): name for name in changes}
     prefix = row_path("items", index)
     for violation in violations:
-        name = by_name.get((violation.field or "").removeprefix(prefix))
+        failed = (violation.field or "").removeprefix(prefix)
+        name = by_name.get(failed)
+        if name is None and failed in ("lotNumber", "lotLetter"):
+            name = next((lot for lot in LOT_FIELDS if lot in changes), None)
         if policy is ErrorPolicy.REJECT_FAILED_ROWS or name is None:
             del active[index]
             return
@@ -690,7 +693,7 @@ async def _write_bulk(
         if await audit.record_updated(session, principal, models.EntityType.ITEM, item, before):
             events += _item_events(item, principal, "edited", force_reload=True)
     await publish(session, *events)
-    return len(active)
+    return sum(1 for changes in active.values() if changes)
 
 
 # -- statuses ------------------------------------------------------------------------------
