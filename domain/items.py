@@ -131,6 +131,14 @@ class DeleteItem:
 
 
 @dataclass(frozen=True, slots=True)
+class DeleteItems:
+    """Delete many lots (REST items-bulk ``delete``), under ``policy``."""
+
+    item_ids: Sequence[int]
+    policy: ErrorPolicy = ErrorPolicy.REJECT_EVERYTHING
+
+
+@dataclass(frozen=True, slots=True)
 class BulkUpdateItems:
     """One ``UpdateItem`` per row, under ``policy``."""
 
@@ -486,6 +494,59 @@ async def delete_item(db: OperationDB, principal: Principal, cmd: DeleteItem) ->
     return item
 
 
+async def delete_items(
+    db: OperationDB, principal: Principal, cmd: DeleteItems
+) -> BulkResult[models.Item]:
+    """Delete many lots without history, each like ``delete_item``, under ``cmd.policy``.
+
+    A row's object is the deleted lot (as it was). With one row per lot, IGNORE_FAILED has
+    nothing to save partially and acts as REJECT_FAILED_ROWS.
+    """
+    _staff(principal)
+    _check_size(len(cmd.item_ids), "itemIds")
+    results: list[RowResult[models.Item]] = [RowResult(i) for i in range(len(cmd.item_ids))]
+    async with db.transaction() as session:
+        items = await queries.lock_items(db, cmd.item_ids)
+        chosen: dict[int, models.Item] = {}
+        for index, item_id in enumerate(cmd.item_ids):
+            path = f"itemIds.{index}"
+            item = items.get(item_id)
+            violation = (
+                RuleViolation(UserErrorCode.NOT_FOUND, "Item not found.", path)
+                if item is None
+                else await _history_of(db, item, path)
+            )
+            if violation is not None:
+                results[index].errors.append(violation)
+            elif item is not None:
+                chosen[index] = item
+        if cmd.policy is ErrorPolicy.REJECT_EVERYTHING and any(r.errors for r in results):
+            return BulkResult(results, 0)
+        events: list[Event] = []
+        deleted: dict[int, models.Item] = {}
+        for index, item in chosen.items():
+            results[index].object = item
+            if item.id in deleted:
+                continue
+            await audit.record_deleted(session, principal, models.EntityType.ITEM, item)
+            await session.delete(item)
+            deleted[item.id] = item
+            events += _item_events(item, principal, "deleted", force_reload=True)
+        await session.flush()
+        result = BulkResult(results, len(deleted))
+        if deleted:
+            events.append(
+                ItemBulk(
+                    name="bulk_update",
+                    count=len(deleted),
+                    status=result.status,
+                    message=f"Deleted {len(deleted)} of {len(cmd.item_ids)} items.",
+                )
+            )
+            await publish(session, *events)
+    return result
+
+
 # -- bulk edit -----------------------------------------------------------------------------
 
 
@@ -596,7 +657,10 @@ def _drop_failed(
     by_name = {camel(name): name for name in changes}
     prefix = row_path("items", index)
     for violation in violations:
-        name = by_name.get((violation.field or "").removeprefix(prefix))
+        failed = (violation.field or "").removeprefix(prefix)
+        name = by_name.get(failed)
+        if name is None and failed in ("lotNumber", "lotLetter"):
+            name = next((lot for lot in LOT_FIELDS if lot in changes), None)
         if policy is ErrorPolicy.REJECT_FAILED_ROWS or name is None:
             del active[index]
             return
@@ -629,7 +693,7 @@ async def _write_bulk(
         if await audit.record_updated(session, principal, models.EntityType.ITEM, item, before):
             events += _item_events(item, principal, "edited", force_reload=True)
     await publish(session, *events)
-    return len(active)
+    return sum(1 for changes in active.values() if changes)
 
 
 # -- statuses ------------------------------------------------------------------------------
@@ -800,9 +864,12 @@ async def move_items(db: OperationDB, principal: Principal, cmd: CopyItems) -> l
     _check_size(len(cmd.item_ids))
     async with db.transaction() as session:
         items = await queries.lock_items(db, cmd.item_ids)
+        # Every sale involved, in id order, before any other lock: two moves in opposite
+        # directions then take the same locks in the same order.
         sources = await _lock_sales(
-            db, [item.sale_id for item in items.values() if item.sale_id != cmd.target_sale_id]
+            db, [*(item.sale_id for item in items.values()), cmd.target_sale_id]
         )
+        sources.pop(cmd.target_sale_id, None)
         checks = Checks()
         sale, consignment = await _check_target(db, cmd, checks)
         for index, item_id in enumerate(cmd.item_ids):

@@ -199,11 +199,20 @@ async def delete_sale(db: OperationDB, principal: Principal, cmd: DeleteSale) ->
             raise RuleViolation(
                 UserErrorCode.HAS_ORDERS, "A sale with orders cannot be deleted.", "saleId"
             )
+        events: list[Event] = []
         for consignment in await queries.consignments_of_sale(db, sale.id):
             before = audit.snapshot(consignment)
             consignment.sale_id = None
             await audit.record_updated(
                 session, principal, models.EntityType.CONSIGNMENT, consignment, before
+            )
+            events.append(
+                EntityUpdated(
+                    bundle="consignment",
+                    entity_id=consignment.id,
+                    user_id=principal.user_id,
+                    force_reload=True,
+                )
             )
         for item in items:
             await audit.record_deleted(session, principal, models.EntityType.ITEM, item)
@@ -213,6 +222,7 @@ async def delete_sale(db: OperationDB, principal: Principal, cmd: DeleteSale) ->
         await session.flush()
         await publish(
             session,
+            *events,
             EntityUpdated(
                 bundle="sale", entity_id=sale.id, user_id=principal.user_id, force_reload=True
             ),

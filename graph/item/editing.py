@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import UNSET
+from strawberry.relay import to_base64
 
 from db import models
 from domain import bulk, items
@@ -90,6 +91,16 @@ class UpdateItemInput(ItemFieldsInput):
 class DeleteItemInput:
     id: strawberry.ID = strawberry.field(
         description="The lot (not sold, on no order, without bids)."
+    )
+
+
+@strawberry.input(description="Lots to delete (REST items-bulk `delete`).")
+class DeleteItemsInput:
+    item_ids: list[strawberry.ID] = strawberry.field(
+        description="The lots (1 to 1000); each not sold, on no order and without bids."
+    )
+    error_policy: ErrorPolicy = strawberry.field(
+        default=ErrorPolicy.REJECT_EVERYTHING, description="What to do with lots that fail."
     )
 
 
@@ -182,6 +193,18 @@ class DeleteItemPayload:
     errors: list[UserError] = strawberry.field(
         default_factory=list,
         description="Why the lot was kept (ITEM_SOLD, HAS_ORDERS, HAS_BIDS).",
+    )
+
+
+@strawberry.type(description="The result of `deleteItems`.")
+class DeleteItemsPayload:
+    count: int = strawberry.field(default=0, description="How many lots were deleted.")
+    deleted_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="The IDs of the deleted lots, in input order."
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description="Why lots were kept; `field` is the path (`itemIds.2`).",
     )
 
 
@@ -333,6 +356,28 @@ class ItemEditingMutations:
             return DeleteItemPayload(errors=errors_)
         context.loaders.item_by_id.clear(item.id)
         return DeleteItemPayload(deleted_id=strawberry.ID(input.id))
+
+    @strawberry.mutation(
+        description="Delete many lots, each like `deleteItem`, under an error policy. Staff only.",
+        permission_classes=STAFF,
+    )
+    async def delete_items(self, info: Info, input: DeleteItemsInput) -> DeleteItemsPayload:
+        context = info.context
+        cmd = items.DeleteItems(
+            item_ids=decode_ids(input.item_ids, "Item", "itemIds"),
+            policy=input.error_policy.domain,
+        )
+        result, errors_ = await attempt(items.delete_items(context.db, context.principal, cmd))
+        if result is None:
+            return DeleteItemsPayload(errors=errors_)
+        deleted = [row.object for row in result.rows if row.object is not None]
+        for item in deleted:
+            context.loaders.item_by_id.clear(item.id)
+        return DeleteItemsPayload(
+            count=result.count,
+            deleted_ids=[strawberry.ID(to_base64("Item", item.id)) for item in deleted],
+            errors=user_errors(result.errors),
+        )
 
     @strawberry.mutation(
         description="Change many lots, each row like `updateItem`; lot numbers are checked on "

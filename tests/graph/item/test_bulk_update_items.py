@@ -308,3 +308,34 @@ async def test_only_staff_bulk_update_items(
     # then
     assert_graphql_error(body, code=code)
     assert await _titles(session, items) == ["Lot 1", "Lot 2", "Lot 3"]
+
+
+async def test_ignore_failed_skips_a_taken_lot_but_keeps_the_rest_of_the_row(
+    graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    sale = await factories.create_sale(session)
+    item = await factories.create_item(session, sale=sale, lot_number=1, title="Lot 1")
+    await factories.create_item(session, sale=sale, lot_number=1, lot_letter="A")
+    staff = await factories.create_staff(session)
+
+    # when
+    data = await graphql.data(
+        BULK_UPDATE_ITEMS_MUTATION,
+        {
+            "input": {
+                "items": [_row(item, lotLetter="A", title="Renamed")],
+                "errorPolicy": "IGNORE_FAILED",
+            }
+        },
+        as_=staff,
+    )
+
+    # then
+    payload = data["bulkUpdateItems"]
+    assert payload["count"] == 1
+    assert payload["results"][0]["errors"] == [{"field": "items.0.lotNumber", "code": "UNIQUE"}]
+    assert (payload["results"][0]["item"]["lot"], payload["results"][0]["item"]["title"]) == (
+        "1",
+        "Renamed",
+    )

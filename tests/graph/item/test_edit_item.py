@@ -381,3 +381,61 @@ async def test_only_staff_edit_items(
     refreshed = await session.get_one(models.Item, item.id, populate_existing=True)
     assert refreshed.title == "Kept"
     assert await actions(session, models.EntityType.ITEM) == []
+
+
+DELETE_ITEMS_MUTATION = """
+mutation DeleteMany($input: DeleteItemsInput!) {
+  deleteItems(input: $input) { count deletedIds errors { field code message } }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("policy", "deleted"), [("REJECT_EVERYTHING", False), ("REJECT_FAILED_ROWS", True)]
+)
+async def test_bulk_delete_follows_the_error_policy(
+    graphql: GraphQLClient, session: AsyncSession, policy: str, deleted: bool
+) -> None:
+    # given
+    free = await factories.create_item(session)
+    sold = await factories.create_item(session, status=models.ItemStatus.SOLD)
+    staff = await factories.create_staff(session)
+
+    # when
+    data = await graphql.data(
+        DELETE_ITEMS_MUTATION,
+        {
+            "input": {
+                "itemIds": [to_base64("Item", free.id), to_base64("Item", sold.id)],
+                "errorPolicy": policy,
+            }
+        },
+        as_=staff,
+    )
+
+    # then
+    assert data["deleteItems"] == {
+        "count": 1 if deleted else 0,
+        "deletedIds": [to_base64("Item", free.id)] if deleted else [],
+        "errors": [{"field": "itemIds.1", "code": "ITEM_SOLD", "message": "The lot is sold."}],
+    }
+    assert (await session.get(models.Item, free.id) is None) is deleted
+    assert await session.get(models.Item, sold.id) is not None
+    assert await actions(session, models.EntityType.ITEM) == (["delete"] if deleted else [])
+
+
+async def test_only_staff_delete_items_in_bulk(
+    graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    item = await factories.create_item(session)
+    bidder = await factories.create_bidder(session)
+
+    # when
+    body = await graphql(
+        DELETE_ITEMS_MUTATION, {"input": {"itemIds": [to_base64("Item", item.id)]}}, as_=bidder
+    )
+
+    # then
+    assert_graphql_error(body, code="FORBIDDEN")
+    assert await session.get(models.Item, item.id) is not None

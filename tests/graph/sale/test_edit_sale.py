@@ -265,3 +265,57 @@ async def test_only_staff_edit_sales(
     refreshed = await session.get_one(models.Sale, sale.id, populate_existing=True)
     assert refreshed.title == "Kept"
     assert await actions(session, models.EntityType.SALE) == []
+
+
+UPDATE_SALE_SETTINGS_MUTATION = """
+mutation Update($input: UpdateSaleInput!) {
+  updateSale(input: $input) {
+    sale { saleNumber softCloseSeconds }
+    errors { field code message }
+  }
+}
+"""
+
+
+async def test_a_taken_sale_number_and_a_negative_window_are_refused(
+    graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    taken = await factories.create_sale(session)
+    sale = await factories.create_sale(session)
+    staff = await factories.create_staff(session)
+
+    # when
+    data = await graphql.data(
+        UPDATE_SALE_SETTINGS_MUTATION,
+        {
+            "input": {
+                "id": to_base64("Sale", sale.id),
+                "saleNumber": taken.sale_number,
+                "softCloseSeconds": -1,
+                "kind": None,
+            }
+        },
+        as_=staff,
+    )
+
+    # then
+    assert data["updateSale"] == {
+        "sale": None,
+        "errors": [
+            {"field": "kind", "code": "REQUIRED", "message": "`kind` cannot be null."},
+            {
+                "field": "softCloseSeconds",
+                "code": "INVALID",
+                "message": "`softCloseSeconds` must not be negative.",
+            },
+            {
+                "field": "saleNumber",
+                "code": "UNIQUE",
+                "message": "Another sale already has this number.",
+            },
+        ],
+    }
+    refreshed = await session.get_one(models.Sale, sale.id, populate_existing=True)
+    assert (refreshed.sale_number, refreshed.soft_close_seconds) == (sale.sale_number, 120)
+    assert await actions(session, models.EntityType.SALE) == []
