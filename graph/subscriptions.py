@@ -57,7 +57,10 @@ class BidEvent:
     def bid(self) -> Annotated[Bid, strawberry.lazy("graph.bid.types")]:
         return self._bid
 
-    @strawberry.field(description="The lot as it is after this event.")
+    @strawberry.field(
+        description="The lot as it is when the event is delivered (read fresh for each event; "
+        "bids caught up together, after a reconnection or under load, show the latest state)."
+    )
     def item(self) -> Annotated[Item, strawberry.lazy("graph.item.types")]:
         return self._item
 
