@@ -125,7 +125,15 @@ async def _bidder(
         raise Forbidden("Your account is not linked to a client and cannot bid.")
     else:
         client_id = principal.client_id
-    client = await db.session.get(models.Client, client_id)
+    # FOR KEY SHARE: a merge (FOR UPDATE on its clients) waits for this bid to commit and then
+    # moves it too, or this bid waits for the merge and sees the client DELETED; a bid can
+    # never land on a client that was merged away.
+    client = await db.session.get(
+        models.Client,
+        client_id,
+        with_for_update={"read": True, "key_share": True},
+        populate_existing=True,
+    )
     if client is None:
         raise NotFound(f"Client {client_id} does not exist.")
     return client

@@ -1,0 +1,97 @@
+"""A bid racing a merge of its client waits for it and never lands on the client merged away."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db import models
+from db.engine import create_engine, create_sessionmaker
+from db.session import OperationDB
+from domain.auth import principal_for
+from domain.bidding.service import PlaceBid, place_bid
+from domain.errors import UserErrorCode
+from tests import factories
+from tests.committed import Committed
+
+pytestmark = pytest.mark.concurrency
+
+
+def test_a_bid_waiting_on_a_merge_sees_its_client_deleted(committed: Committed) -> None:
+    # given: a bidder whose client is about to be merged into another
+    async def build(session: AsyncSession) -> tuple[int, int, int, int]:
+        item = await factories.create_item(session, starting_price=Decimal("100"))
+        bidder = await factories.create_bidder(session)
+        target = await factories.create_client(session)
+        assert bidder.client_id is not None
+        return item.id, bidder.id, bidder.client_id, target.id
+
+    item_id, bidder_id, source_id, target_id = committed.run(build)
+
+    # when: the merge holds the clients while the bid arrives, then commits
+    async def race() -> tuple[list[UserErrorCode], int]:
+        engine = create_engine(committed.url, pool_size=4)
+        makers = create_sessionmaker(engine)
+        bidding = OperationDB(makers)
+        try:
+            async with makers() as session:
+                bidder = await session.get_one(models.User, bidder_id)
+            locker = await engine.connect()
+            lock = await locker.begin()
+            await locker.execute(  # what merge_clients takes first (domain/clients.py)
+                sa.text("SELECT id FROM clients WHERE id = :id FOR UPDATE"), {"id": source_id}
+            )
+            bid = asyncio.create_task(
+                place_bid(
+                    bidding,
+                    principal_for(bidder),
+                    PlaceBid(item_id, Decimal("100")),
+                    datetime.now(UTC),
+                )
+            )
+            await _until_waiting_on_a_lock(makers)
+            await locker.execute(  # the merge marks the source merged away, and commits
+                sa.text(
+                    "UPDATE clients SET status = 'deleted', merged_into_id = :target WHERE id = :id"
+                ),
+                {"id": source_id, "target": target_id},
+            )
+            await lock.commit()
+            await locker.close()
+            result = await bid
+            async with makers() as session:
+                orphans = await session.scalar(
+                    sa.select(sa.func.count())
+                    .select_from(models.Bid)
+                    .where(models.Bid.client_id == source_id)
+                )
+            return [error.code for error in result.errors], orphans or 0
+        finally:
+            await bidding.close()
+            await engine.dispose()
+
+    codes, orphans = asyncio.run(race())
+
+    # then: the bid waited for the merge and was refused; nothing points at the deleted client
+    assert codes == [UserErrorCode.CLIENT_NOT_APPROVED]
+    assert orphans == 0
+
+
+async def _until_waiting_on_a_lock(makers: object) -> None:
+    async with makers() as session:  # type: ignore[operator]
+        for _ in range(500):
+            waiting = await session.scalar(
+                sa.text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            )
+            if waiting:
+                return
+            await asyncio.sleep(0.01)
+    raise AssertionError("the bid never waited for the client's lock")
