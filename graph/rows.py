@@ -17,7 +17,7 @@ from domain.rows import stored_commission
 from graph.context import Info
 from graph.filtering import decode_id
 from graph.permissions import STAFF_ONLY, staff_only
-from graph.scalars import Rate
+from graph.scalars import Measure, Rate
 
 if TYPE_CHECKING:
     from graph.client.types import Client
@@ -31,6 +31,11 @@ def _date(value: Any) -> dt.date | None:
         return dt.date.fromisoformat(str(value)) if value else None
     except ValueError:
         return None
+
+
+def _measure(value: Any) -> Measure | None:
+    number = decimal_or_none(value)
+    return None if number is None else Measure(number)
 
 
 def _int(value: Any) -> int | None:
@@ -95,10 +100,10 @@ def charge_rows(rows: StoredRows) -> list[ChargeRow]:
 @strawberry.input(description="One packed piece of a lot: its size in cm and weight in kg.")
 class DimensionInput:
     number_on_box: str = strawberry.field(default="", description="Number written on the box.")
-    height: Decimal | None = strawberry.field(default=None, description="Height in cm (> 0).")
-    width: Decimal | None = strawberry.field(default=None, description="Width in cm (> 0).")
-    depth: Decimal | None = strawberry.field(default=None, description="Depth in cm (> 0).")
-    weight: Decimal | None = strawberry.field(default=None, description="Weight in kg (> 0).")
+    height: Measure | None = strawberry.field(default=None, description="Height in cm (> 0).")
+    width: Measure | None = strawberry.field(default=None, description="Width in cm (> 0).")
+    depth: Measure | None = strawberry.field(default=None, description="Depth in cm (> 0).")
+    weight: Measure | None = strawberry.field(default=None, description="Weight in kg (> 0).")
     type: str = strawberry.field(default="", description="How it is packed (framed, boxed).")
     packed_date: dt.date | None = strawberry.field(default=None, description="When it was packed.")
 
@@ -110,10 +115,10 @@ class DimensionInput:
 @strawberry.type(description="One packed piece of a lot: its size in cm and weight in kg.")
 class Dimension:
     number_on_box: str = strawberry.field(description="Number written on the box.")
-    height: Decimal | None = strawberry.field(description="Height in cm.")
-    width: Decimal | None = strawberry.field(description="Width in cm.")
-    depth: Decimal | None = strawberry.field(description="Depth in cm.")
-    weight: Decimal | None = strawberry.field(description="Weight in kg.")
+    height: Measure | None = strawberry.field(description="Height in cm.")
+    width: Measure | None = strawberry.field(description="Width in cm.")
+    depth: Measure | None = strawberry.field(description="Depth in cm.")
+    weight: Measure | None = strawberry.field(description="Weight in kg.")
     type: str = strawberry.field(description="How it is packed (framed, boxed).")
     packed_date: dt.date | None = strawberry.field(description="When it was packed.")
 
@@ -123,10 +128,10 @@ def dimension_rows(rows: StoredRows) -> list[Dimension]:
     return [
         Dimension(
             number_on_box=str(row.get("number_on_box") or ""),
-            height=decimal_or_none(row.get("height")),
-            width=decimal_or_none(row.get("width")),
-            depth=decimal_or_none(row.get("depth")),
-            weight=decimal_or_none(row.get("weight")),
+            height=_measure(row.get("height")),
+            width=_measure(row.get("width")),
+            depth=_measure(row.get("depth")),
+            weight=_measure(row.get("weight")),
             type=str(row.get("type") or ""),
             packed_date=_date(row.get("packed_date")),
         )
