@@ -50,7 +50,8 @@ def rows(checks: Checks, name: str, value: Any, clean_row: RowCleaner) -> list[d
 
 
 def _decimal(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, bool | float):
+    """A JSON number (a float through its shortest repr, 12.5 → 12.5) or a decimal string."""
+    if value is None or isinstance(value, bool):
         return None
     try:
         number = Decimal(str(value).strip())
