@@ -31,7 +31,9 @@ from db.session import OperationDB
 from domain import audit
 from domain.addresses import add_address, change_address, clean_address_fields
 from domain.errors import Forbidden, NotFound, RuleViolation, RuleViolations, UserErrorCode
+from domain.fields import Checks
 from domain.principal import Principal
+from domain.rows import CLIENT_ATTACHMENTS, charge_row
 from realtime.events import EntityUpdated
 from realtime.publish import publish
 
@@ -105,7 +107,6 @@ CONTACT_FIELDS = frozenset(
 """What a bidder may change on their own record (B1.4 token mode), besides the address."""
 
 SUBSCRIPTION_TYPES = ("email", "print", "both")
-CHARGE_ATTACHMENTS = ("consignment", "item", "sale")
 INPUT_NAMES = {"agent_user_id": "agentId"}
 """Input names that are not the camelCase of the attribute."""
 
@@ -274,47 +275,9 @@ def _commission_row(
 
 
 def _charge_row(row: Mapping[str, Any], where: str) -> tuple[dict[str, Any], list[RuleViolation]]:
-    violations = []
-    term = _row_text(row, "term")
-    if not term:
-        violations.append(
-            RuleViolation(UserErrorCode.REQUIRED, "The charge needs a term.", f"{where}.term")
-        )
-    amount = _money(row.get("amount"))
-    if amount is None:
-        violations.append(
-            RuleViolation(
-                UserErrorCode.INVALID,
-                "The amount must be a number with at most two decimals.",
-                f"{where}.amount",
-            )
-        )
-    tax = _money(row.get("tax", 0) if row.get("tax") is not None else 0)
-    if tax is None or tax < 0:
-        violations.append(
-            RuleViolation(
-                UserErrorCode.INVALID,
-                "The tax must be an amount of 0 or more with at most two decimals.",
-                f"{where}.tax",
-            )
-        )
-    attached_to = _row_text(row, "attached_to") or None
-    if attached_to is not None and attached_to not in CHARGE_ATTACHMENTS:
-        violations.append(
-            RuleViolation(
-                UserErrorCode.INVALID,
-                "A charge is attached to consignment, item or sale.",
-                f"{where}.attachedTo",
-            )
-        )
-    cleaned = {
-        "term": term,
-        "amount": str(amount) if amount is not None else None,
-        "tax": str(tax) if tax is not None else None,
-        "description": _row_text(row, "description"),
-        "attached_to": attached_to,
-    }
-    return cleaned, violations
+    checks = Checks()
+    cleaned = charge_row(CLIENT_ATTACHMENTS)(checks, where, row)
+    return cleaned, checks.violations
 
 
 def _bank_row(row: Mapping[str, Any], where: str) -> tuple[dict[str, Any], list[RuleViolation]]:

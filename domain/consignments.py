@@ -9,6 +9,9 @@ Rules (REST B3):
 - A consignment's lots belong to its sale, so a consignment with lots cannot change sale
   (``HAS_ITEMS``: move the lots with ``moveItems``) and cannot be deleted (``HAS_ITEMS``): it
   carries their history (consignor statements are built from it).
+- ``additionalCharges``, ``shippingMethods`` and ``finderFees`` are row fields replaced as a
+  whole (``domain.rows``); a finder is an existing client and a finder fee's lot, when named,
+  is a lot of this consignment.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from db import models
 from db.queries import catalogue as queries
 from db.session import OperationDB
 from domain import audit
+from domain import rows as row_fields
 from domain.errors import Forbidden, NotFound, RuleViolation, UserErrorCode
 from domain.fields import Checks
 from domain.principal import Principal
@@ -49,6 +53,9 @@ WRITABLE = frozenset(
         "commission_steps",
         "tax_type",
         "payment_instructions",
+        "additional_charges",
+        "shipping_methods",
+        "finder_fees",
     }
 )
 NOT_NULL = ("number", "title", "consignor_id", "published", "promoted", "no_post_sale")
@@ -113,10 +120,48 @@ def _check_steps(checks: Checks, rows: list[dict[str, Any]]) -> None:
         checks.fail("commissionSteps", UserErrorCode.INVALID, "Commission steps must rise.")
 
 
-async def _check(
-    db: OperationDB, consignment: models.Consignment, sent: Mapping[str, Any], has_id: bool
+def _clean_rows(checks: Checks, values: dict[str, Any]) -> None:
+    """Put the sent row fields in their stored form (``domain.rows``)."""
+    if "additional_charges" in values:
+        values["additional_charges"] = row_fields.charges(
+            checks, values["additional_charges"], row_fields.CONSIGNMENT_ATTACHMENTS
+        )
+    if "shipping_methods" in values:
+        values["shipping_methods"] = row_fields.shipping_methods(checks, values["shipping_methods"])
+    if "finder_fees" in values:
+        values["finder_fees"] = row_fields.finder_fees(checks, values["finder_fees"])
+
+
+async def _check_finders(
+    db: OperationDB, checks: Checks, consignment_id: int | None, fees: list[dict[str, Any]]
 ) -> None:
-    checks = Checks()
+    """Each finder is a client; each lot named belongs to this consignment."""
+    session = db.session
+    for index, fee in enumerate(fees):
+        where = f"finderFees[{index}]"
+        finder, item_id = fee["finder"], fee["item"]
+        if finder is not None and await session.get(models.Client, finder) is None:
+            checks.fail(f"{where}.finderId", UserErrorCode.NOT_FOUND, "Client not found.")
+        if item_id is None:
+            continue
+        item = await session.get(models.Item, item_id)
+        if item is None:
+            checks.fail(f"{where}.itemId", UserErrorCode.NOT_FOUND, "Item not found.")
+        elif consignment_id is None or item.consignment_id != consignment_id:
+            checks.fail(
+                f"{where}.itemId",
+                UserErrorCode.INVALID,
+                "The lot does not belong to this consignment.",
+            )
+
+
+async def _check(
+    db: OperationDB,
+    consignment: models.Consignment,
+    sent: Mapping[str, Any],
+    has_id: bool,
+    checks: Checks,
+) -> None:
     checks.not_null(sent, NOT_NULL)
     if not checks.failed("title") and ("title" in sent or not has_id):
         checks.required_text("title", consignment.title)
@@ -157,6 +202,8 @@ async def _check(
         )
     ):
         checks.fail("number", UserErrorCode.UNIQUE, "Another consignment has this number.")
+    if "finder_fees" in sent:
+        await _check_finders(db, checks, consignment.id if has_id else None, sent["finder_fees"])
     checks.raise_if_any()
 
 
@@ -187,11 +234,13 @@ async def create_consignment(
             )
         steps = _steps(values.get("commission_steps"))
         values.setdefault("title", "")
+        checks = Checks()
+        _clean_rows(checks, values)
         consignment = models.Consignment(
             **{k: v for k, v in values.items() if k != "commission_steps"}
         )
         consignment.commission_steps = steps
-        await _check(db, consignment, values, has_id=False)
+        await _check(db, consignment, values, has_id=False, checks=checks)
         for key, value in _stored(dict(values)).items():
             setattr(consignment, key, value)
         session.add(consignment)
@@ -220,9 +269,11 @@ async def update_consignment(
             raise NotFound("Consignment not found.")
         before = audit.snapshot(consignment)
         old_sale = consignment.sale_id
+        checks = Checks()
+        _clean_rows(checks, changes)
         for name, value in changes.items():
             setattr(consignment, name, _steps(value) if name == "commission_steps" else value)
-        await _check(db, consignment, changes, has_id=True)
+        await _check(db, consignment, changes, has_id=True, checks=checks)
         if consignment.sale_id != old_sale and await queries.consignment_has_items(
             db, consignment.id
         ):

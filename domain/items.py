@@ -26,6 +26,10 @@ default 1, in a sale without numbered lots); in a locked sale it is created unnu
 (bulk edit, renumbering, moves) are checked on their final state, so swapping two lots' numbers
 works: the rows are first unnumbered, then numbered, in one transaction.
 
+**Row fields** (``dimensions``, ``additional_charges``) are replaced as a whole and checked by
+``domain.rows``; a lot's charges stay editable after it closes (shipping is often known only
+then) and are billed after the lot on its buyer's invoice.
+
 **Deleting** a lot is refused when it carries history: sold (``ITEM_SOLD``), on an order that is
 not canceled (``HAS_ORDERS``), or with bids (``HAS_BIDS``, the bid log is the audit of the sale).
 Withdraw such a lot instead.
@@ -46,6 +50,7 @@ from db.queries import catalogue as queries
 from db.queries.item import lock_item
 from db.session import OperationDB
 from domain import audit
+from domain import rows as row_fields
 from domain.bidding.closing import close_finished_sales, leading_clients
 from domain.bulk import MAX_ROWS, BulkResult, ErrorPolicy, RowResult, row_path
 from domain.errors import Forbidden, NotFound, RuleViolation, UserErrorCode
@@ -70,6 +75,8 @@ WRITABLE = frozenset(
         "buy_now_price",
         "minimum_price",
         "auctioneer_notes",
+        "dimensions",
+        "additional_charges",
     }
 )
 PRICES = ("starting_price", "reserve_price", "buy_now_price", "minimum_price")
@@ -226,9 +233,18 @@ async def _check_item(
     checks: Checks,
     sale: models.Sale,
     item: models.Item | None,
-    sent: Mapping[str, Any],
+    sent: dict[str, Any],
 ) -> None:
-    """Every rule on one lot's fields; lot uniqueness is checked by the caller (batch-wide)."""
+    """Every rule on one lot's fields; lot uniqueness is checked by the caller (batch-wide).
+
+    The row fields in ``sent`` are replaced by their stored form (``domain.rows``).
+    """
+    if "dimensions" in sent:
+        sent["dimensions"] = row_fields.dimensions(checks, sent["dimensions"])
+    if "additional_charges" in sent:
+        sent["additional_charges"] = row_fields.charges(
+            checks, sent["additional_charges"], row_fields.ITEM_ATTACHMENTS
+        )
     state = _state(item, sent)
     checks.not_null(sent, NOT_NULL)
     if not checks.failed("title") and ("title" in sent or item is None):
@@ -657,7 +673,7 @@ def _drop_failed(
     by_name = {camel(name): name for name in changes}
     prefix = row_path("items", index)
     for violation in violations:
-        failed = (violation.field or "").removeprefix(prefix)
+        failed = (violation.field or "").removeprefix(prefix).split("[", 1)[0]
         name = by_name.get(failed)
         if name is None and failed in ("lotNumber", "lotLetter"):
             name = next((lot for lot in LOT_FIELDS if lot in changes), None)

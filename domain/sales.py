@@ -4,7 +4,8 @@ Rules (REST B6, graphql-api §2):
 - ``title`` is required; ``startsAt`` <= ``endsAt`` and ``liveStartsAt`` <= ``liveEndsAt``;
   ``currency`` is an ISO 4217 code; ``buyersPremiumRate`` and ``taxRate`` are fractions 0..1;
   ``increments`` is a well-formed table (first band from 0, rising, increments > 0, cents);
-  ``softCloseSeconds`` and ``staggerSeconds`` >= 0; ``saleNumber`` is unique.
+  ``softCloseSeconds`` and ``staggerSeconds`` >= 0; ``saleNumber`` is unique;
+  ``additionalCharges`` rows (billed once to each buyer of the sale) follow ``domain.rows``.
 - Once a lot of the sale has a bid, ``currency`` and ``kind`` are frozen (the amounts bid and the
   way lots close were promised to bidders in them): ``HAS_BIDS``.
 - A sale is deleted only while it carries no history: no bid on any lot (``HAS_BIDS``) and no
@@ -23,6 +24,7 @@ from db import models
 from db.queries import catalogue as queries
 from db.session import OperationDB
 from domain import audit
+from domain import rows as row_fields
 from domain.errors import Forbidden, NotFound, RuleViolation, UserErrorCode
 from domain.fields import Checks, camel
 from domain.principal import Principal
@@ -53,6 +55,7 @@ WRITABLE = frozenset(
         "lots_locked",
         "auctioneer_name",
         "venue",
+        "additional_charges",
     }
 )
 FROZEN_ONCE_BID = ("currency", "kind")
@@ -103,9 +106,20 @@ def _fields(values: Mapping[str, Any]) -> dict[str, Any]:
     return dict(values)
 
 
-async def _check(db: OperationDB, sale: models.Sale, sent: Mapping[str, Any]) -> None:
-    """Every rule on the sale's state after the change; raises them all at once."""
+def _clean_rows(values: dict[str, Any]) -> Checks:
+    """Put the sent charge rows in their stored form; the checks hold what was wrong."""
     checks = Checks()
+    if "additional_charges" in values:
+        values["additional_charges"] = row_fields.charges(
+            checks, values["additional_charges"], row_fields.SALE_ATTACHMENTS
+        )
+    return checks
+
+
+async def _check(
+    db: OperationDB, sale: models.Sale, sent: Mapping[str, Any], checks: Checks
+) -> None:
+    """Every rule on the sale's state after the change; raises them all at once."""
     checks.not_null(sent, NOT_NULL)
     if ("title" in sent or sale.id is None) and not checks.failed("title"):
         checks.required_text("title", sale.title)
@@ -153,9 +167,10 @@ async def create_sale(db: OperationDB, principal: Principal, cmd: CreateSale) ->
     values = _fields(cmd.values)
     values.setdefault("increments", [])
     values.setdefault("title", "")
+    checks = _clean_rows(values)
     async with db.transaction() as session:
         sale = models.Sale(**values)
-        await _check(db, sale, values)
+        await _check(db, sale, values, checks)
         session.add(sale)
         await session.flush()
         await audit.record_created(session, principal, models.EntityType.SALE, sale)
@@ -169,6 +184,7 @@ async def update_sale(db: OperationDB, principal: Principal, cmd: UpdateSale) ->
     """Change the fields sent; nothing if a rule is broken (every violation reported)."""
     _staff(principal)
     changes = _fields(cmd.changes)
+    checks = _clean_rows(changes)
     async with db.transaction() as session:
         sale = await queries.lock_sale(db, cmd.sale_id)
         if sale is None:
@@ -176,7 +192,7 @@ async def update_sale(db: OperationDB, principal: Principal, cmd: UpdateSale) ->
         before = audit.snapshot(sale)
         for name, value in changes.items():
             setattr(sale, name, [] if name == "increments" and value is None else value)
-        await _check(db, sale, changes)
+        await _check(db, sale, changes, checks)
         await session.flush()
         if await audit.record_updated(session, principal, models.EntityType.SALE, sale, before):
             await publish(session, *_events(sale, principal))

@@ -68,5 +68,30 @@ RATE = strawberry.scalar(
     parse_value=parse_rate,
 )
 
-SCALARS: dict[object, ScalarDefinition] = {Decimal: MONEY, Rate: RATE}
+Measure = typing.NewType("Measure", Decimal)
+"""A length in cm or a weight in kg; its own scalar so it is never confused with money."""
+
+
+def parse_measure(value: Any) -> Decimal:
+    """A decimal number with at most two decimals (its sign is the domain's rule)."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise BadUserInputError('a measure is a string such as "30.5"')
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation as exc:
+        raise BadUserInputError(f"{value!r} is not a decimal number") from exc
+    if not number.is_finite() or number != number.quantize(CENT):
+        raise BadUserInputError(f"{value!r} is not a number with at most two decimals")
+    return number
+
+
+MEASURE = strawberry.scalar(
+    name="Measure",
+    description="A length in centimetres or a weight in kilograms as a decimal string with two "
+    'decimals ("30.50"). Inputs accept a string or a number with at most two decimals.',
+    serialize=serialize_money,
+    parse_value=parse_measure,
+)
+
+SCALARS: dict[object, ScalarDefinition] = {Decimal: MONEY, Rate: RATE, Measure: MEASURE}
 """``StrawberryConfig.scalar_map``: Python types to their GraphQL scalars."""

@@ -20,6 +20,7 @@ from graph.filtering import decode_id, decode_ids
 from graph.partial import present
 from graph.payloads import UserError, user_errors
 from graph.permissions import STAFF, IsAuthenticated
+from graph.rows import ChargeRowInput
 
 if TYPE_CHECKING:
     from graph.client.types import Client
@@ -34,17 +35,6 @@ class CommissionTierInput:
     )
     consignor_commission: Decimal = strawberry.field(
         description="The house's commission in percent, 0 to 100 (15.00 = 15 %)."
-    )
-
-
-@strawberry.input(description="An extra charge billed to the client.")
-class ClientChargeInput:
-    term: str = strawberry.field(description="What is charged (shipping, photography, …).")
-    amount: Decimal = strawberry.field(description="Amount.")
-    tax: Decimal = strawberry.field(default=Decimal("0"), description="Tax on the amount.")
-    description: str = strawberry.field(default="", description="Free text.")
-    attached_to: str | None = strawberry.field(
-        default=None, description="consignment, item or sale; null for any."
     )
 
 
@@ -119,7 +109,7 @@ class ClientFieldsInput:
     consignor_commissions: list[CommissionTierInput] | None = strawberry.field(
         default=UNSET, description="Commission tiers; replaces all (distinct thresholds)."
     )
-    additional_charges: list[ClientChargeInput] | None = strawberry.field(
+    additional_charges: list[ChargeRowInput] | None = strawberry.field(
         default=UNSET, description="Extra charges; replaces all."
     )
     bank_details: list[BankDetailInput] | None = strawberry.field(

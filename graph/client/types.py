@@ -23,6 +23,7 @@ from graph.note.types import entity_notes
 from graph.order.inputs import ORDER_ID_TYPES, OrderFilter, OrderOrder
 from graph.permissions import STAFF_ONLY, staff_only
 from graph.relay import After, Before, Connection, First, Last, Search
+from graph.rows import ChargeRow, charge_rows
 from graph.transaction.inputs import TRANSACTION_ID_TYPES, TransactionFilter, TransactionOrder
 
 if TYPE_CHECKING:
@@ -42,17 +43,6 @@ class CommissionTier:
     )
     consignor_commission: Decimal = strawberry.field(
         description="The house's commission in percent (15.00 = 15 %)."
-    )
-
-
-@strawberry.type(description="An extra charge billed to the client.")
-class ClientCharge:
-    term: str = strawberry.field(description="What is charged (shipping, photography, …).")
-    amount: Decimal = strawberry.field(description="Amount.")
-    tax: Decimal = strawberry.field(description="Tax on the amount.")
-    description: str = strawberry.field(description="Free text.")
-    attached_to: str | None = strawberry.field(
-        description="consignment, item or sale; null for any."
     )
 
 
@@ -79,19 +69,6 @@ def _commission_tiers(client: models.Client) -> list[CommissionTier]:
             consignor_commission=Decimal(row["consignor_commission"]),
         )
         for row in client.consignor_commissions
-    ]
-
-
-def _charges(client: models.Client) -> list[ClientCharge]:
-    return [
-        ClientCharge(
-            term=str(row.get("term", "")),
-            amount=Decimal(str(row.get("amount", "0"))),
-            tax=Decimal(str(row.get("tax") or "0")),
-            description=str(row.get("description") or ""),
-            attached_to=row.get("attached_to"),
-        )
-        for row in client.additional_charges
     ]
 
 
@@ -181,8 +158,9 @@ class Client(ModelNode):
     consignor_commissions: list[CommissionTier] = computed(
         _commission_tiers, description="Tiered consignor commission, lowest threshold first."
     )
-    additional_charges: list[ClientCharge] = computed(
-        _charges, description="Extra charges billed to the client."
+    additional_charges: list[ChargeRow] = computed(
+        lambda client: charge_rows(client.additional_charges),
+        description="Extra charges billed to the client.",
     )
     bank_details: list[BankDetail] = computed(_bank_details, description="Bank accounts.")
     external_ids: list[ExternalId] = computed(

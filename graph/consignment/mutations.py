@@ -15,6 +15,7 @@ from graph.editing import attempt, sent_fields
 from graph.filtering import decode_id
 from graph.payloads import UserError
 from graph.permissions import STAFF
+from graph.rows import ChargeRowInput, FinderFeeInput, ShippingMethodInput
 from graph.scalars import Rate
 
 if TYPE_CHECKING:
@@ -65,6 +66,20 @@ class ConsignmentFieldsInput:
     tax_type: str | None = strawberry.field(default=UNSET, description="Tax calculation type.")
     payment_instructions: str | None = strawberry.field(
         default=UNSET, description="How the consignor is paid."
+    )
+    additional_charges: list[ChargeRowInput] | None = strawberry.field(
+        default=UNSET,
+        description="Charges deducted from the consignor's settlement (replaced as a whole; "
+        "null or [] clears). Errors name the row: `additionalCharges[1].amount`.",
+    )
+    shipping_methods: list[ShippingMethodInput] | None = strawberry.field(
+        default=UNSET,
+        description="Shipments of the goods (replaced as a whole; null or [] clears).",
+    )
+    finder_fees: list[FinderFeeInput] | None = strawberry.field(
+        default=UNSET,
+        description="Finders' fees (replaced as a whole; null or [] clears): the finder must "
+        "be a client and the lot, when given, a lot of this consignment.",
     )
 
 
@@ -128,6 +143,14 @@ def _values(input: ConsignmentFieldsInput) -> dict[str, Any]:
         values["commission_steps"] = [
             {"from": step.start, "rate": step.rate, "amount": step.amount}
             for step in values["commission_steps"] or ()
+        ]
+    for name in ("additional_charges", "shipping_methods"):
+        if name in values:
+            values[name] = [row.to_row() for row in values[name] or ()]
+    if "finder_fees" in values:
+        values["finder_fees"] = [
+            row.to_row(f"finderFees[{index}]")
+            for index, row in enumerate(values["finder_fees"] or ())
         ]
     return values
 

@@ -22,6 +22,14 @@ from graph.note.inputs import NoteFilter, NoteOrder
 from graph.note.types import Note, entity_notes
 from graph.permissions import STAFF_ONLY, staff_only
 from graph.relay import After, Before, Connection, First, Last, Search
+from graph.rows import (
+    ChargeRow,
+    FinderFee,
+    ShippingMethod,
+    charge_rows,
+    finder_fee_rows,
+    shipping_rows,
+)
 from graph.scalars import Rate
 
 if TYPE_CHECKING:
@@ -94,6 +102,26 @@ class Consignment(ModelNode):
         self, parent: strawberry.Parent[models.Consignment]
     ) -> list[CommissionStep]:
         return commission_steps(parent.commission_steps)
+
+    @strawberry.field(
+        description="Charges deducted from the consignor's settlement, once per consignment "
+        "(photography, insurance)."
+    )
+    def additional_charges(self, parent: strawberry.Parent[models.Consignment]) -> list[ChargeRow]:
+        return charge_rows(parent.additional_charges)
+
+    @strawberry.field(description="Shipments of the consignment's goods.")
+    def shipping_methods(
+        self, parent: strawberry.Parent[models.Consignment]
+    ) -> list[ShippingMethod]:
+        return shipping_rows(parent.shipping_methods)
+
+    @strawberry.field(
+        description="Finders' fees on the consignment or its lots. Staff only; empty for others.",
+        extensions=staff_only(),
+    )
+    def finder_fees(self, parent: strawberry.Parent[models.Consignment]) -> list[FinderFee]:
+        return finder_fee_rows(parent.finder_fees)
 
     @strawberry.field(description="The client who consigned the goods.")
     async def consignor(

@@ -4,7 +4,7 @@ and lot numbering. Thin adapters over ``domain.items``."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import UNSET
@@ -18,6 +18,7 @@ from graph.enums import ItemStatus
 from graph.filtering import decode_id, decode_ids
 from graph.payloads import UserError, user_errors
 from graph.permissions import STAFF
+from graph.rows import ChargeRowInput, DimensionInput
 
 if TYPE_CHECKING:
     from graph.item.types import Item
@@ -61,6 +62,17 @@ class ItemFieldsInput:
     )
     auctioneer_notes: str | None = strawberry.field(
         default=UNSET, description="Notes for the auctioneer."
+    )
+    dimensions: list[DimensionInput] | None = strawberry.field(
+        default=UNSET,
+        description="The packed pieces of the lot (replaced as a whole; null or [] clears). "
+        "Errors name the row: `dimensions[1].height`.",
+    )
+    additional_charges: list[ChargeRowInput] | None = strawberry.field(
+        default=UNSET,
+        description="Charges billed with the lot to its buyer, each after the lot on the "
+        "invoice (replaced as a whole; null or [] clears). Errors name the row: "
+        "`additionalCharges[1].amount`.",
     )
 
 
@@ -296,10 +308,18 @@ def _bulk_payload(
     return result.count, rows, user_errors(result.errors)
 
 
+def _values(input: ItemFieldsInput, skip: tuple[str, ...]) -> dict[str, Any]:
+    """The sent fields, with the typed rows as the domain's row dicts."""
+    values = sent_fields(input, ids=IDS, skip=skip)
+    for name in ("dimensions", "additional_charges"):
+        if name in values:
+            values[name] = [row.to_row() for row in values[name] or ()]
+    return values
+
+
 def _update(input: UpdateItemInput) -> items.UpdateItem:
     return items.UpdateItem(
-        item_id=decode_id(input.id, "Item", "id"),
-        changes=sent_fields(input, ids=IDS, skip=("id",)),
+        item_id=decode_id(input.id, "Item", "id"), changes=_values(input, skip=("id",))
     )
 
 
@@ -324,7 +344,7 @@ class ItemEditingMutations:
         context = info.context
         cmd = items.CreateItem(
             sale_id=decode_id(input.sale_id, "Sale", "saleId"),
-            values=sent_fields(input, ids=IDS, skip=("sale_id", "start_lot_numbering_at")),
+            values=_values(input, skip=("sale_id", "start_lot_numbering_at")),
             start_lot_numbering_at=input.start_lot_numbering_at,
         )
         item, errors_ = await attempt(items.create_item(context.db, context.principal, cmd))

@@ -24,6 +24,7 @@ from graph.note.inputs import NoteFilter, NoteOrder
 from graph.note.types import entity_notes
 from graph.permissions import STAFF_ONLY, staff_only
 from graph.relay import After, Before, Connection, First, Last, Search
+from graph.rows import ChargeRow, Dimension, charge_rows, dimension_rows
 
 if TYPE_CHECKING:
     from graph.bid.types import Bid
@@ -79,6 +80,15 @@ class Item(ModelNode):
     )
     auctioneer_notes: str | None = strawberry.field(
         description="Notes for the auctioneer." + STAFF_ONLY, extensions=staff_only()
+    )
+
+    dimensions: list[Dimension] = computed(
+        lambda item: dimension_rows(item.dimensions),
+        description="The packed pieces of the lot (cm, kg).",
+    )
+    additional_charges: list[ChargeRow] = computed(
+        lambda item: charge_rows(item.additional_charges),
+        description="Charges billed with the lot to its buyer (shipping, insurance, …).",
     )
 
     lot: str | None = computed(

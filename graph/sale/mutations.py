@@ -19,6 +19,7 @@ from graph.errors import from_domain
 from graph.filtering import decode_id
 from graph.payloads import UserError, user_errors
 from graph.permissions import STAFF
+from graph.rows import ChargeRowInput
 from graph.scalars import Rate
 
 if TYPE_CHECKING:
@@ -133,6 +134,12 @@ class SaleFieldsInput:
     )
     auctioneer_name: str | None = strawberry.field(default=UNSET, description="Auctioneer.")
     venue: str | None = strawberry.field(default=UNSET, description="Where the sale is held.")
+    additional_charges: list[ChargeRowInput] | None = strawberry.field(
+        default=UNSET,
+        description="Charges billed once to each buyer of the sale (handling, catalogue), "
+        "replaced as a whole; null or [] clears. Errors name the row: "
+        "`additionalCharges[1].amount`.",
+    )
 
 
 @strawberry.input(description="A new sale.")
@@ -191,6 +198,8 @@ def _sale_values(input: SaleFieldsInput) -> dict[str, Any]:
             {"from": str(band.start), "increment": str(band.increment)}
             for band in values["increments"] or ()
         ]
+    if "additional_charges" in values:
+        values["additional_charges"] = [row.to_row() for row in values["additional_charges"] or ()]
     return values
 
 

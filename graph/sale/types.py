@@ -21,12 +21,13 @@ from graph.enums import SaleKind, SaleStatus
 from graph.filtering import list_query, page_args
 from graph.item.inputs import ITEM_ID_TYPES, ItemFilter, ItemOrder
 from graph.lists import nested
-from graph.node import ModelNode
+from graph.node import ModelNode, computed
 from graph.note.inputs import NoteFilter, NoteOrder
 from graph.note.types import entity_notes
 from graph.order.inputs import ORDER_ID_TYPES, OrderFilter, OrderOrder
 from graph.permissions import STAFF_ONLY, staff_only
 from graph.relay import After, Before, Connection, First, Last, Search
+from graph.rows import ChargeRow, charge_rows
 from graph.scalars import Rate
 
 if TYPE_CHECKING:
@@ -79,6 +80,11 @@ class Sale(ModelNode):
     lots_locked: bool = strawberry.field(description="Lot numbers can no longer change.")
     created_at: datetime = strawberry.field(description="Created.")
     updated_at: datetime = strawberry.field(description="Last changed.")
+
+    additional_charges: list[ChargeRow] = computed(
+        lambda sale: charge_rows(sale.additional_charges),
+        description="Charges billed once to each buyer of the sale (handling, catalogue).",
+    )
 
     @strawberry.field(description="DRAFT, UPCOMING, PUBLISHED (running) or CLOSED.")
     def status(self, parent: strawberry.Parent[models.Sale]) -> SaleStatus:

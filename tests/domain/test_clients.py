@@ -126,8 +126,8 @@ async def test_every_invalid_field_is_reported_and_nothing_is_written(
         ("additionalCharges[0].term", UserErrorCode.REQUIRED, "The charge needs a term."),
         (
             "additionalCharges[0].amount",
-            UserErrorCode.INVALID,
-            "The amount must be a number with at most two decimals.",
+            UserErrorCode.INVALID_AMOUNT,
+            "The amount must be zero or more, with at most two decimals.",
         ),
         ("bankDetails[0].iban", UserErrorCode.INVALID, "Not a valid IBAN."),
         ("bankDetails[0].bic", UserErrorCode.INVALID, "Not a valid BIC."),
