@@ -23,6 +23,8 @@ class RestState:
     sessionmaker: async_sessionmaker[AsyncSession]
     token_policy: TokenPolicy
     file_store: FileStore
+    seller_auction_product: bool = True
+    """Whether the e-commerce API lists lots consigned by clients, not only house lots (C1.1)."""
 
 
 def rest_state(request: Request) -> RestState:

@@ -1,4 +1,4 @@
-"""The REST layer's routers: ``/api/v1.0`` (Circuit) and the file content route."""
+"""The REST routers: ``/api/v1.0`` (Circuit), ``/api/v2/auction`` (e-commerce), file content."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from domain.errors import DomainError
 from rest_compat.circuit import files
 from rest_compat.content import router as content_router
 from rest_compat.deps import RestState
+from rest_compat.ecommerce.errors import AuctionError, auction_error_handler
+from rest_compat.ecommerce.router import router as ecommerce
 from rest_compat.errors import RestError, domain_error_handler, rest_error_handler
 
 API_PREFIX = "/api/v1.0"
@@ -21,5 +23,7 @@ def mount_rest(app: FastAPI, state: RestState) -> None:
     app.state.rest = state
     app.include_router(circuit)
     app.include_router(content_router)
+    app.include_router(ecommerce)
     app.add_exception_handler(RestError, rest_error_handler)
     app.add_exception_handler(DomainError, domain_error_handler)
+    app.add_exception_handler(AuctionError, auction_error_handler)

@@ -121,7 +121,15 @@ def create_app(
     app.state.graph = GraphState(
         sessionmaker=sessionmaker, token_policy=tokens, bus=bus, file_store=files
     )
-    mount_rest(app, RestState(sessionmaker=sessionmaker, token_policy=tokens, file_store=files))
+    mount_rest(
+        app,
+        RestState(
+            sessionmaker=sessionmaker,
+            token_policy=tokens,
+            file_store=files,
+            seller_auction_product=settings.seller_auction_product,
+        ),
+    )
     app.include_router(
         create_graphql_router(
             schema, graphiql=settings.graphiql, max_upload_bytes=settings.upload_max_bytes

@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     job_retry_seconds: int = Field(
         default=2, description="Seconds before a failed background job is tried again."
     )
+    seller_auction_product: bool = Field(
+        default=True,
+        validation_alias=AliasChoices("SELLER_AUCTION_PRODUCT", "GAVEL_SELLER_AUCTION_PRODUCT"),
+        description="E-commerce API: list lots consigned by clients too, not only house lots.",
+    )
     secret_key: SecretStr = SecretStr("dev-secret-change-me")
     log_level: str = "info"
     files_dir: Path = Field(
