@@ -1,25 +1,67 @@
-"""The REST layer's routers: ``/api/v1.0`` (Circuit) and the file content route."""
+"""The REST layer's routers: ``/api/login-token``, ``/api/v1.0`` (Circuit) and file content."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import Response
+from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import DomainError
-from rest_compat.circuit import files
+from rest_compat.circuit import addresses, auth, clients, files
 from rest_compat.content import router as content_router
 from rest_compat.deps import RestState
 from rest_compat.errors import RestError, domain_error_handler, rest_error_handler
 
 API_PREFIX = "/api/v1.0"
+OPENAPI_URL = "/api/openapi.json"
+DOCS_URL = "/api/docs"
 
 circuit = APIRouter(prefix=API_PREFIX)
-circuit.include_router(files.router)
+circuit.include_router(clients.router)
+circuit.include_router(addresses.router)
+circuit.include_router(files.router, tags=["Files"])
+
+_ROUTES: list[tuple[str, APIRouter]] = [
+    ("", auth.router),
+    (API_PREFIX, clients.router),
+    (API_PREFIX, addresses.router),
+    (API_PREFIX, files.router),
+]
+
+
+async def http_error_handler(request: Request, exc: Exception) -> Response:
+    """Unknown paths (404) and methods (405, with ``Allow``) under ``/api`` get the A10 body."""
+    assert isinstance(exc, StarletteHTTPException)
+    if not request.url.path.startswith("/api"):
+        return await http_exception_handler(request, exc)
+    detail = None if exc.status_code in (404, 405) else str(exc.detail)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(sorted(_allowed(request)))
+    return RestError(exc.status_code, None, detail, headers=headers).response()
+
+
+def _allowed(request: Request) -> set[str]:
+    """Every method some REST route serves on this path (each route holds one)."""
+    path = request.url.path.rstrip("/")
+    methods: set[str] = set()
+    for prefix, router in _ROUTES:
+        if not path.startswith(prefix):
+            continue
+        for route in router.routes:
+            if isinstance(route, APIRoute) and route.path_regex.match(path[len(prefix) :]):
+                methods |= route.methods or set()
+    return methods - {"HEAD"}
 
 
 def mount_rest(app: FastAPI, state: RestState) -> None:
     """Add the REST routes and their error handlers (A10 bodies) to ``app``."""
     app.state.rest = state
+    app.include_router(auth.router)
     app.include_router(circuit)
     app.include_router(content_router)
     app.add_exception_handler(RestError, rest_error_handler)
     app.add_exception_handler(DomainError, domain_error_handler)
+    app.add_exception_handler(StarletteHTTPException, http_error_handler)

@@ -1,0 +1,65 @@
+"""OpenAPI 3.1 at /api/openapi.json, Swagger UI at /api/docs, A10 bodies for unknown paths."""
+
+from __future__ import annotations
+
+import httpx
+
+RFC2616 = "https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html"
+
+
+async def test_openapi_describes_the_rest_endpoints(http: httpx.AsyncClient) -> None:
+    # when
+    response = await http.get("/api/openapi.json")
+
+    # then
+    assert response.status_code == 200
+    spec = response.json()
+    assert spec["openapi"].startswith("3.1")
+    paths = spec["paths"]
+    assert set(paths) >= {
+        "/api/login-token",
+        "/api/v1.0/datatable-clients",
+        "/api/v1.0/datatable-clients/{id}",
+        "/api/v1.0/client-connect",
+        "/api/v1.0/client-merge",
+        "/api/v1.0/client-address",
+        "/api/v1.0/client-address/{id}",
+    }
+    assert not any(path.startswith("/graphql") for path in paths)
+    assert set(paths["/api/v1.0/datatable-clients/{id}"]) == {"get", "patch"}
+    assert set(paths["/api/v1.0/client-address/{id}"]) == {"get", "patch", "delete"}
+    schemas = spec["components"]["schemas"]
+    client = schemas["Client"]["properties"]
+    assert {"id", "uuid", "label", "status", "balance", "philaworksplace_id"} <= set(client)
+    assert schemas["Client"]["required"] == ["id"]
+    listed = paths["/api/v1.0/datatable-clients"]["get"]["responses"]
+    assert set(listed) >= {"200", "400", "401", "403"}
+    envelope = listed["200"]["content"]["application/json"]["schema"]["$ref"].split("/")[-1]
+    assert set(schemas[envelope]["properties"]) == {"data", "count", "self", "next"}
+    assert schemas["ErrorBody"]["required"] == ["type", "title", "status"]
+
+
+async def test_swagger_ui(http: httpx.AsyncClient) -> None:
+    # when
+    response = await http.get("/api/docs")
+
+    # then
+    assert response.status_code == 200
+    assert "/api/openapi.json" in response.text
+
+
+async def test_unknown_path_and_method_get_the_error_body(http: httpx.AsyncClient) -> None:
+    # when
+    unknown = await http.get("/api/v1.0/nothing-here")
+    put = await http.put("/api/v1.0/client-address/1")
+
+    # then
+    assert unknown.status_code == 404
+    assert unknown.json() == {
+        "type": f"{RFC2616}#sec10.4.5",
+        "title": "Resource not found",
+        "status": 404,
+    }
+    assert put.status_code == 405
+    assert put.json()["type"] == f"{RFC2616}#sec10.4.6"
+    assert set(put.headers["allow"].split(", ")) == {"GET", "PATCH", "DELETE"}
