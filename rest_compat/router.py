@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import Response
+from fastapi.responses import PlainTextResponse, Response
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -56,6 +56,13 @@ def _allowed(request: Request) -> set[str]:
     return methods - {"HEAD"}
 
 
+async def server_error_handler(request: Request, exc: Exception) -> Response:
+    """Anything unexpected: a 500 whose body says only ``Internal Server Error`` (A10.1)."""
+    if not request.url.path.startswith("/api"):
+        return PlainTextResponse("Internal Server Error", status_code=500)
+    return RestError(500, "Internal Server Error").response()
+
+
 def mount_rest(app: FastAPI, state: RestState) -> None:
     """Add the REST routes and their error handlers (A10 bodies) to ``app``."""
     app.state.rest = state
@@ -65,3 +72,4 @@ def mount_rest(app: FastAPI, state: RestState) -> None:
     app.add_exception_handler(RestError, rest_error_handler)
     app.add_exception_handler(DomainError, domain_error_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
+    app.add_exception_handler(Exception, server_error_handler)

@@ -179,3 +179,20 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     for status in statuses:
         result[status] = {"model": ErrorBody, "description": described.get(status, "Error.")}
     return result
+
+
+def json_body(model: type[BaseModel]) -> dict[str, Any]:
+    """``openapi_extra`` documenting a JSON body that the route reads itself (so that format
+    errors get the A10 body rather than FastAPI's)."""
+    schema = model.model_json_schema()
+    return {"requestBody": {"content": {"application/json": {"schema": schema}}}}
+
+
+Flag = bool | int | str
+"""A12.6: true/false, 1/0, "1"/"0", "true"/"false"."""
+Millis = int | str
+"""A12.1: epoch milliseconds (or an ISO date string)."""
+Cents = int | str
+"""A12.2: integer cents."""
+Id = int | str
+"""A12.3: an id as an integer or a numeric string."""

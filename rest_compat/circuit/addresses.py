@@ -26,12 +26,15 @@ from rest_compat.deps import caller, operation_db
 from rest_compat.errors import RestError, from_domain
 from rest_compat.query import FilterField, Kind, Resource, parse_fields, parse_list, run_list
 from rest_compat.shapes import (
+    Flag,
+    Id,
     ListEnvelope,
     Ref,
     SingleEnvelope,
     absolute,
     errors,
     iso,
+    json_body,
     listing,
     select,
     single,
@@ -67,7 +70,6 @@ ADDRESSES = Resource(
     fields=FIELDS,
 )
 RENAMES = {"clientId": "client", "isDefault": "default_address"}
-JSON_BODY = {"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}}
 
 
 def represent(address: models.Address) -> dict[str, Any]:
@@ -125,6 +127,18 @@ class Address(BaseModel):
     rendered: str | None = None
     created: str | None = None
     updated: str | None = None
+
+
+class AddressInput(BaseModel):
+    """B2.3/B2.4 body."""
+
+    client: Id | None = Field(default=None, description="Client id (required on create).")
+    address: dict[str, str | None] | None = Field(
+        default=None,
+        description="Sub-fields of B2.0 (country required on create; merged on update).",
+    )
+    address_types: list[str] | None = Field(default=None, description="billing and/or shipping.")
+    default_address: Flag | None = Field(default=None, description="Make this the default.")
 
 
 def _not_found(address_id: str) -> RestError:
@@ -222,7 +236,7 @@ async def get_address(
     response_model=SingleEnvelope[Address],
     responses=errors(422),
     summary="Create an address",
-    openapi_extra=JSON_BODY,
+    openapi_extra=json_body(AddressInput),
 )
 async def create_address(
     request: Request,
@@ -256,7 +270,7 @@ async def create_address(
     response_model=SingleEnvelope[Address],
     responses=errors(404, 422),
     summary="Update an address",
-    openapi_extra=JSON_BODY,
+    openapi_extra=json_body(AddressInput),
 )
 async def update_address(
     id: str,

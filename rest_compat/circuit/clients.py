@@ -41,9 +41,13 @@ from rest_compat.deps import caller, operation_db
 from rest_compat.errors import ACCESS_DENIED, RestError, from_domain
 from rest_compat.query import FilterField, Kind, Match, Resource, parse_fields, parse_list, run_list
 from rest_compat.shapes import (
+    Cents,
     EnumValue,
+    Flag,
     FormattedMoney,
+    Id,
     ListEnvelope,
+    Millis,
     Ref,
     SingleEnvelope,
     absolute,
@@ -52,6 +56,7 @@ from rest_compat.shapes import (
     formatted_money,
     iso,
     iso_date,
+    json_body,
     json_response,
     listing,
     money,
@@ -592,6 +597,83 @@ class MergeEnvelope(BaseModel):
     data: MergeResult
 
 
+class ClientInput(BaseModel):
+    """B1.3/B1.4 body: any writable field; read-only and unknown fields are ignored."""
+
+    uuid: str | None = Field(default=None, description="Upsert key (create only).")
+    first_name: str | None = None
+    last_name: str | None = None
+    company: str | None = None
+    position_company: str | None = None
+    name_prefix: str | None = None
+    override_salutation: str | None = None
+    email: str | None = Field(default=None, description="Validated (422 Invalid email format).")
+    secondary_email: str | None = None
+    phone: str | None = None
+    primary_phone: str | None = None
+    office_phone: str | None = None
+    mobile: str | None = None
+    fax: str | None = None
+    birthdate: Millis | None = Field(default=None, description="Epoch ms or ISO date.")
+    client_website: str | None = None
+    website_language: str | None = None
+    published: Flag | None = None
+    status: str | None = Field(
+        default=None, description="new, pending, approved, unapproved or deleted (D10)."
+    )
+    agent: Id | None = Field(default=None, description="User id.")
+    tags: list[Id] | None = Field(default=None, description="Term ids or labels.")
+    bank_details: list[dict[str, str]] | None = None
+    default_payment_method: Id | None = Field(default=None, description="Term id or label.")
+    invoice_release_limit: Cents | None = Field(default=None, description="Integer cents.")
+    consignor_commissions: list[dict[str, Cents | float]] | None = Field(
+        default=None, description="Rows {step_from: cents, consignor_commission: percent}."
+    )
+    additional_charges: list[dict[str, Any]] | None = Field(
+        default=None, description="Rows {term, amount, tax, description, attached_to}."
+    )
+    tax_type: str | None = None
+    tax_id: str | None = None
+    tax_state: str | None = None
+    billing_instructions: str | None = None
+    client_billing_instruction: str | None = None
+    shipping_instructions: str | None = None
+    shipping_instructions_client: str | None = None
+    temp_shipping_instructions: str | None = None
+    temp_si_dates_from: Millis | None = None
+    temp_si_dates_to: Millis | None = None
+    blocking_reason: str | None = None
+    warning: str | None = None
+    block_emails: Flag | None = None
+    subscription_type: str | None = Field(default=None, description="email, print or both.")
+    expiration_date: Millis | None = None
+    philaworksplace_id: str | None = Field(
+        default=None, description="Customer number; assigned when absent on create."
+    )
+    external_ids: list[dict[str, Any]] | None = Field(
+        default=None, description="Rows {system, external_id}."
+    )
+    address: dict[str, str | None] | None = Field(
+        default=None,
+        description="The default address: country (required on create), thoroughfare, "
+        "premise, locality, administrative_area, postal_code, first_name, last_name, "
+        "organisation_name.",
+    )
+
+
+class ConnectInput(BaseModel):
+    clients: list[Id] = Field(description="Two or more distinct client ids.")
+    primary_client: Id | None = Field(default=None, description="Default: the first client.")
+
+
+class MergeInput(BaseModel):
+    source_clients: list[Id] = Field(description="Clients merged away (one or more).")
+    target_client: Id = Field(description="The client that survives.")
+    merge_transactions: Flag | None = Field(default=None, description="Default true.")
+    merge_orders: Flag | None = Field(default=None, description="Default true.")
+    merge_items: Flag | None = Field(default=None, description="Default true.")
+
+
 LIST_PARAMETERS = (
     "Common list parameters (A3-A7): range, page, sort, fields, global_search, filter[...]."
 )
@@ -657,9 +739,7 @@ def _fields_param(request: Request) -> list[str]:
     response_model=SingleEnvelope[Client],
     responses=errors(422) | {200: {"model": SingleEnvelope[Client], "description": "Upserted."}},
     summary="Create a client (uuid upsert)",
-    openapi_extra={
-        "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}
-    },
+    openapi_extra=json_body(ClientInput),
 )
 async def create_client(
     request: Request,
@@ -700,9 +780,7 @@ async def create_client(
     response_model=SingleEnvelope[Client],
     responses=errors(404, 422),
     summary="Update a client",
-    openapi_extra={
-        "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}
-    },
+    openapi_extra=json_body(ClientInput),
 )
 async def update_client(
     id: str,
@@ -742,9 +820,7 @@ def _ids(body: Mapping[str, Any], name: str) -> list[int]:
     response_model=ConnectEnvelope,
     responses=errors(422),
     summary="Connect clients",
-    openapi_extra={
-        "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}
-    },
+    openapi_extra=json_body(ConnectInput),
 )
 async def connect_clients(
     request: Request,
@@ -789,9 +865,7 @@ async def connect_clients(
     response_model=MergeEnvelope,
     responses=errors(409, 422),
     summary="Merge clients",
-    openapi_extra={
-        "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}
-    },
+    openapi_extra=json_body(MergeInput),
 )
 async def merge_clients(
     request: Request,

@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
+from rest_compat.circuit.addresses import Address
+from rest_compat.shapes import ListEnvelope, SingleEnvelope
 from tests import factories
 from tests.graphql_client import GraphQLClient
 
@@ -359,3 +361,21 @@ async def test_delete_errors(
     assert last.json()["title"] == "Cannot delete the only default address"
     assert foreign.status_code == 403
     assert await address_count(session) == 1
+
+
+async def test_responses_match_their_declared_models(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    client = await factories.create_client(session)
+    address = await factories.create_address(session, client=client, is_default=True)
+    headers = await auth(graphql, staff)
+
+    # when
+    listed = await http.get(URL, headers=headers)
+    got = await http.get(f"{URL}/{address.id}", headers=headers)
+
+    # then
+    ListEnvelope[Address].model_validate(listed.json(), strict=True)
+    SingleEnvelope[Address].model_validate(got.json(), strict=True)

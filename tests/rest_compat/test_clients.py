@@ -12,7 +12,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
+from rest_compat.circuit.clients import Client
+from rest_compat.shapes import ListEnvelope, SingleEnvelope
 from tests import factories
+from tests.conftest import StatementCounter
 from tests.graphql_client import GraphQLClient
 
 RFC2616 = "https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html"
@@ -749,3 +752,52 @@ async def test_merge_errors(
     source = await session.get(models.Client, source.id)  # type: ignore[assignment]
     assert source is not None
     assert source.status is not models.ClientStatus.DELETED
+
+
+async def test_list_statements_do_not_grow_with_rows(
+    http: httpx.AsyncClient,
+    graphql: GraphQLClient,
+    session: AsyncSession,
+    count_queries: StatementCounter,
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    agent = await factories.create_staff(session)
+    headers = await auth(graphql, staff)
+    one = await factories.create_client(session, agent_user_id=agent.id)
+    await factories.create_address(session, client=one, is_default=True)
+    with count_queries.counting():
+        await http.get(URL, headers=headers)
+    for _ in range(10):
+        client = await factories.create_client(session, agent_user_id=agent.id)
+        await factories.create_address(session, client=client, is_default=True)
+    graphql.session.expunge_all()
+
+    # when
+    with count_queries.counting():
+        response = await http.get(URL, headers=headers)
+    many = count_queries.count
+
+    # then
+    assert response.json()["count"] == 11
+    with count_queries.counting():
+        await http.get(f"{URL}?range=1", headers=headers)
+    assert count_queries.count == many
+
+
+async def test_responses_match_their_declared_models(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    client = await factories.create_client(session, agent_user_id=staff.id, tags=["VIP"])
+    await factories.create_address(session, client=client, is_default=True)
+    headers = await auth(graphql, staff)
+
+    # when
+    listed = await http.get(URL, headers=headers)
+    got = await http.get(f"{URL}/{client.id}", headers=headers)
+
+    # then
+    ListEnvelope[Client].model_validate(listed.json(), strict=True)
+    SingleEnvelope[Client].model_validate(got.json(), strict=True)

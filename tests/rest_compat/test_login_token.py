@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
+from domain.auth import token_digest
 from tests import factories
 from tests.graphql_client import GraphQLClient
 
@@ -148,7 +149,6 @@ async def test_calls_without_or_with_a_bad_or_expired_token(
     # given
     staff = await factories.create_staff(session)
     expired_token = "expired-token-value"
-    from domain.auth import token_digest
 
     session.add(
         models.AccessToken(
@@ -176,6 +176,10 @@ async def test_calls_without_or_with_a_bad_or_expired_token(
     assert anonymous.headers["www-authenticate"] == "Bearer"
     assert invalid.status_code == 401
     assert invalid.json() == unauthorized("Invalid access token.")
+    again = await http.get(
+        "/api/v1.0/datatable-clients", headers={"Authorization": f"Bearer {expired_token}"}
+    )
+    assert again.status_code == 401  # deleted when first presented (A2.1)
     assert expired.status_code == 403
     assert expired.json() == {
         "type": f"{RFC2616}#sec10.4.4",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 RFC2616 = "https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html"
@@ -37,6 +39,17 @@ async def test_openapi_describes_the_rest_endpoints(http: httpx.AsyncClient) -> 
     envelope = listed["200"]["content"]["application/json"]["schema"]["$ref"].split("/")[-1]
     assert set(schemas[envelope]["properties"]) == {"data", "count", "self", "next"}
     assert schemas["ErrorBody"]["required"] == ["type", "title", "status"]
+    create = paths["/api/v1.0/datatable-clients"]["post"]
+    body = create["requestBody"]["content"]["application/json"]["schema"]
+    assert {"uuid", "email", "birthdate", "address", "invoice_release_limit"} <= set(
+        body["properties"]
+    )
+    assert set(create["responses"]) >= {"200", "201", "422"}
+    merge = paths["/api/v1.0/client-merge"]["post"]["requestBody"]
+    assert merge["content"]["application/json"]["schema"]["required"] == [
+        "source_clients",
+        "target_client",
+    ]
 
 
 async def test_swagger_ui(http: httpx.AsyncClient) -> None:
@@ -63,3 +76,24 @@ async def test_unknown_path_and_method_get_the_error_body(http: httpx.AsyncClien
     assert put.status_code == 405
     assert put.json()["type"] == f"{RFC2616}#sec10.4.6"
     assert set(put.headers["allow"].split(", ")) == {"GET", "PATCH", "DELETE"}
+
+
+async def test_an_unexpected_error_is_a_500_with_the_error_body(app: Any) -> None:
+    # given
+    @app.get("/api/v1.0/test-boom", include_in_schema=False)
+    async def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+
+    # when
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.get("/api/v1.0/test-boom")
+
+    # then
+    assert response.status_code == 500
+    assert response.json() == {
+        "type": f"{RFC2616}#sec10.5.1",
+        "title": "Internal Server Error",
+        "status": 500,
+    }
