@@ -381,11 +381,17 @@ def parse_list(
 
 
 async def run_list(
-    db: OperationDB, statement: Select[Any], spec: ListSpec, params: ListParams
+    db: OperationDB,
+    statement: Select[Any],
+    spec: ListSpec,
+    params: ListParams,
+    *,
+    is_staff: bool,
 ) -> tuple[list[Any], int]:
     """One page of ``statement``'s rows under ``params`` and the count before pagination.
 
     Regular expressions are compiled by PostgreSQL first, so a bad one is a 400, never a 500.
+    Filters on staff-only facts are refused to others, as in the graph.
     """
     for key, pattern in params.regexes:
         problem = await batch.regex_error(db, pattern)
@@ -393,6 +399,7 @@ async def run_list(
             message = f"Invalid regular expression: {problem}"
             raise RestError(400, "Invalid regular expression", message, errors={key: [message]})
     try:
+        spec.check_filters(params.query, is_staff=is_staff)
         rows = await batch.offset_rows(
             db, statement, spec, params.query, params.offset, params.size
         )

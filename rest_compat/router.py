@@ -7,6 +7,7 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import PlainTextResponse, Response
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from domain.errors import DomainError
 from rest_compat.circuit import addresses, auth, clients, files
@@ -63,6 +64,19 @@ async def server_error_handler(request: Request, exc: Exception) -> Response:
     return RestError(500, "Internal Server Error").response()
 
 
+class TrailingSlash:
+    """``/api/…/`` is served as ``/api/…`` (A1: trailing slashes are not significant)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and path.startswith("/api/") and path.endswith("/"):
+            scope = {**scope, "path": path.rstrip("/")}
+        await self.app(scope, receive, send)
+
+
 def mount_rest(app: FastAPI, state: RestState) -> None:
     """Add the REST routes and their error handlers (A10 bodies) to ``app``."""
     app.state.rest = state
@@ -73,3 +87,4 @@ def mount_rest(app: FastAPI, state: RestState) -> None:
     app.add_exception_handler(DomainError, domain_error_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
     app.add_exception_handler(Exception, server_error_handler)
+    app.add_middleware(TrailingSlash)

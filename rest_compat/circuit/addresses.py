@@ -205,7 +205,9 @@ async def list_addresses(
     principal: Principal = Depends(caller),
 ) -> Response:
     params = parse_list(request.query_params.multi_items(), ADDRESSES)
-    rows, count = await run_list(db, readable_addresses(principal), ADDRESS_LIST, params)
+    rows, count = await run_list(
+        db, readable_addresses(principal), ADDRESS_LIST, params, is_staff=principal.is_staff
+    )
     return listing(request, [represent(a) for a in rows], count, params)
 
 

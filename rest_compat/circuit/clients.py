@@ -7,6 +7,7 @@ own record, token mode A2.4).
 
 from __future__ import annotations
 
+import logging
 import uuid as uuid_lib
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -266,6 +267,10 @@ def _external_id_rows(rows: Any) -> Any:
     ]
 
 
+KNOWN_FIELDS = frozenset(FIELDS) | {"address"}
+logger = logging.getLogger(__name__)
+
+
 def client_values(body: Mapping[str, Any]) -> dict[str, Any]:
     """The writable B1.0 fields of ``body`` as domain values (attribute names).
 
@@ -310,6 +315,8 @@ def client_values(body: Mapping[str, Any]) -> dict[str, Any]:
             values[name] = _external_id_rows(value)
         elif name == "bank_details":
             values[name] = value
+        elif name not in KNOWN_FIELDS:
+            logger.info("ignored unknown client field %r", name)
     problems.raise_any()
     return values
 
@@ -700,7 +707,9 @@ async def list_clients(
     principal: Principal = Depends(caller),
 ) -> Response:
     params = parse_list(request.query_params.multi_items(), CLIENTS)
-    clients, count = await run_list(db, readable_clients(principal), CLIENT_LIST, params)
+    clients, count = await run_list(
+        db, readable_clients(principal), CLIENT_LIST, params, is_staff=principal.is_staff
+    )
     return listing(request, await represent_all(db, principal, clients), count, params)
 
 

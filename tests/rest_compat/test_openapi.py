@@ -5,6 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tests import factories
+from tests.graphql_client import GraphQLClient
 
 RFC2616 = "https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html"
 
@@ -97,3 +101,42 @@ async def test_an_unexpected_error_is_a_500_with_the_error_body(app: Any) -> Non
         "title": "Internal Server Error",
         "status": 500,
     }
+
+
+async def test_trailing_slashes_are_not_significant(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    headers = {"Authorization": f"Bearer {await graphql.token_for(staff)}"}
+
+    # when
+    response = await http.get("/api/v1.0/datatable-clients/", headers=headers)
+
+    # then
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
+
+
+async def test_bodies_that_are_not_json_objects(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    headers = {"Authorization": f"Bearer {await graphql.token_for(staff)}"}
+    url = "/api/v1.0/datatable-clients"
+
+    # when
+    form = await http.post(url, data={"first_name": "x"}, headers=headers)
+    array = await http.post(url, json=[1], headers=headers)
+
+    # then
+    assert form.status_code == 415
+    assert form.json() == {
+        "type": f"{RFC2616}#sec10.4.16",
+        "title": "Unsupported Media Type",
+        "status": 415,
+        "detail": "Send the body as application/json.",
+    }
+    assert array.status_code == 400
+    assert array.json()["detail"] == "The request body must be a JSON object."
