@@ -85,17 +85,23 @@ def single(row: Mapping[str, Any], status: int = 200, location: str | None = Non
 def listing(
     request: Request, rows: Sequence[Mapping[str, Any]], count: int, params: ListParams
 ) -> Response:
-    """``{"data", "count", "self", "next"?}`` (A9); ``count`` is before pagination."""
+    """``{"data", "count", "self", "next"?}`` (A9); ``count`` is before pagination.
+
+    The links repeat the query without ``access_token``: a link must not carry a secret.
+    """
+    pairs = [(k, v) for k, v in request.query_params.multi_items() if k != "access_token"]
+
+    def link(query: list[tuple[str, str]]) -> str:
+        return str(request.url.replace(query=urlencode(query) if query else None))
+
     body: dict[str, Any] = {
         "data": [select(row, params.fields) for row in rows],
         "count": count,
-        "self": {"title": "Self", "href": str(request.url)},
+        "self": {"title": "Self", "href": link(pairs)},
     }
     if params.offset + params.size < count:
-        pairs = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
-        pairs.append(("page", str(params.page + 1)))
-        href = str(request.url.replace(query=urlencode(pairs)))
-        body["next"] = {"title": "Next", "href": href}
+        following = [(k, v) for k, v in pairs if k != "page"] + [("page", str(params.page + 1))]
+        body["next"] = {"title": "Next", "href": link(following)}
     return json_response(body)
 
 

@@ -94,6 +94,7 @@ async def test_the_token_works_for_rest_and_graphql(
     # then
     assert by_header.status_code == 200
     assert by_query.status_code == 200
+    assert token not in by_query.json()["self"]["href"]
     assert graph["me"]["id"]
     assert user.id is not None
 
