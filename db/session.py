@@ -53,6 +53,12 @@ class OperationDB:
         return result.scalar()
 
     @asynccontextmanager
+    async def lock(self) -> AsyncIterator[None]:
+        """Hold the operation's lock for a few statements that must not interleave."""
+        async with self._lock:
+            yield
+
+    @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """Hold the session for one use case; commit at the end, roll back on any error.
 

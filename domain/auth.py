@@ -180,8 +180,9 @@ def bearer_token(headers: Mapping[str, Any], query_params: Mapping[str, Any]) ->
 async def authenticate(db: OperationDB, token: str | None, now: datetime) -> Principal:
     """The principal behind a bearer token; anonymous for no token.
 
-    Raises ``TokenExpired`` for an expired token and ``InvalidToken`` for any other unusable
-    one (unknown, or its user deactivated).
+    Raises ``TokenExpired`` for an expired token (deleting it then, REST A2.1, so a second use
+    is an unknown token) and ``InvalidToken`` for any other unusable one (unknown, or its user
+    deactivated).
     """
     if not token:
         return ANONYMOUS
@@ -195,5 +196,9 @@ async def authenticate(db: OperationDB, token: str | None, now: datetime) -> Pri
         )
     )
     if expired is not None:
+        async with db.transaction() as session:
+            await session.execute(
+                sa.delete(models.AccessToken).where(col(models.AccessToken.id) == expired)
+            )
         raise TokenExpired()
     raise InvalidToken()

@@ -6,6 +6,7 @@ module and ``graph/errors.py`` are the only two places that translate ``DomainEr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import orjson
@@ -106,8 +107,25 @@ def unauthenticated(detail: str) -> RestError:
     return RestError(401, "Unauthorized", detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-def from_domain(error: DomainError) -> RestError:
-    """The REST error for a domain error (A2.3 for auth, A10.2 for the rest)."""
+_CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
+
+
+def rest_field(path: str, renames: Mapping[str, str]) -> str:
+    """A domain field path (``address.postalCode``, ``clientIds``) in REST names
+    (``address.postal_code``, ``clients``): each segment renamed, else snake_cased."""
+    parts = []
+    for segment in path.split("."):
+        name, bracket, rest = segment.partition("[")
+        name = renames.get(name, _CAMEL.sub(r"_\1", name).lower())
+        parts.append(name + bracket + rest)
+    return ".".join(parts)
+
+
+def from_domain(error: DomainError, renames: Mapping[str, str] | None = None) -> RestError:
+    """The REST error for a domain error (A2.3 for auth, A10.2 for the rest).
+
+    ``renames`` maps the domain's input names to the endpoint's field names for ``errors``.
+    """
     if isinstance(error, TokenExpired):
         return RestError(403, "Forbidden", str(error))
     if isinstance(error, Unauthenticated):
@@ -121,7 +139,8 @@ def from_domain(error: DomainError) -> RestError:
         status = STATUS_BY_CODE.get(violations[0].code, 422)
         by_field: dict[str, list[str]] = {}
         for violation in violations:
-            by_field.setdefault(violation.field or "_request", []).append(violation.message)
+            where = rest_field(violation.field, renames or {}) if violation.field else "_request"
+            by_field.setdefault(where, []).append(violation.message)
         return RestError(status, violations[0].message, str(error), errors=by_field)
     return RestError(500, "Internal Server Error")
 

@@ -22,7 +22,7 @@ from graph.router import GraphQLAuthError, GraphState, create_graphql_router
 from graph.schema import schema
 from realtime.bus import EventBus
 from rest_compat.deps import RestState
-from rest_compat.router import mount_rest
+from rest_compat.router import DOCS_URL, OPENAPI_URL, mount_rest
 from server.closer import run_closer
 from server.jobs import create_job_app, worker_running
 from server.settings import Settings
@@ -112,9 +112,10 @@ def create_app(
         title="Gavel",
         version="0.1.0",
         lifespan=lifespan,
-        docs_url=None,
+        description="REST compatibility layer (Circuit backoffice v1.0). GraphQL is at /graphql.",
+        docs_url=DOCS_URL,
         redoc_url=None,
-        openapi_url=None,
+        openapi_url=OPENAPI_URL,
     )
     tokens = token_policy(settings)
     files = file_store(settings)
@@ -135,6 +136,7 @@ def create_app(
             schema, graphiql=settings.graphiql, max_upload_bytes=settings.upload_max_bytes
         ),
         prefix="/graphql",
+        include_in_schema=False,
     )
     if settings.cors_origins:
         app.add_middleware(

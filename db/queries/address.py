@@ -5,16 +5,34 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.sql import ColumnElement
 from sqlmodel import col
 
 from db import models
 from db.queries.batch import rows_by_ids, rows_by_parent_ids
-from db.queries.listing import ListSpec, Sort
+from db.queries.listing import Condition, ListSpec, Sort
 from db.queries.viewer import Viewer
 from db.queries.visibility import readable_addresses
 from db.session import OperationDB
 
 A = models.Address
+
+
+_TYPES: Any = A.address_types  # an ARRAY column: ``contains`` and ``overlap`` apply
+
+
+def _has_type(cond: Condition) -> ColumnElement[bool]:
+    """``address_types`` holds the type (``eq``), any of them (``in_``) or none (``not_in``)."""
+    clauses: list[ColumnElement[bool]] = []
+    if cond.eq is not None:
+        clauses.append(_TYPES.contains([cond.eq]))
+    if cond.in_ is not None:
+        clauses.append(_TYPES.overlap(list(cond.in_)))
+    if cond.not_in is not None:
+        clauses.append(sa.not_(_TYPES.overlap(list(cond.not_in))))
+    return sa.and_(sa.true(), *clauses)
+
 
 ADDRESS_LIST = ListSpec(
     model=A,
@@ -33,6 +51,7 @@ ADDRESS_LIST = ListSpec(
         {"id", "country", "is_default", "locality", "postal_code", "created_at", "updated_at"}
     ),
     default_sort=(Sort("id"),),
+    extra_conditions={"address_types": _has_type},
     search=(
         A.first_name,
         A.last_name,

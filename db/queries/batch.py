@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Select
 
 from db.queries.listing import (
@@ -17,6 +18,7 @@ from db.queries.listing import (
     filter_clauses,
     paginate,
     paginate_by_parent,
+    paginate_offset,
 )
 from db.session import OperationDB
 
@@ -51,6 +53,35 @@ async def page(
     """One page of a top-level list."""
     stmt, build = paginate(statement, spec, query, args)
     return build(await db.rows(stmt))
+
+
+async def offset_rows(
+    db: OperationDB,
+    statement: Select[Any],
+    spec: ListSpec,
+    query: ListQuery,
+    offset: int,
+    limit: int,
+) -> list[Any]:
+    """``limit`` entities from ``offset`` on, in the query's order (REST ``page``/``range``)."""
+    return list(await db.all(paginate_offset(statement, spec, query, offset, limit)))
+
+
+async def regex_error(db: OperationDB, pattern: str) -> str | None:
+    """PostgreSQL's complaint about ``pattern`` as a regular expression, or None if valid.
+
+    Compiled by the database itself (its ARE syntax differs from Python's), inside a savepoint
+    so a bad pattern leaves the operation's transaction usable.
+    """
+    async with db.lock():
+        session = db.session
+        try:
+            async with session.begin_nested():
+                await session.execute(sa.select(sa.literal("").regexp_match(pattern)))
+        except DBAPIError as exc:
+            message = str(exc.orig).splitlines()[0] if exc.orig is not None else ""
+            return message.rpartition(">: ")[2].removeprefix("invalid regular expression: ")
+    return None
 
 
 async def count(db: OperationDB, statement: Select[Any], spec: ListSpec, query: ListQuery) -> int:

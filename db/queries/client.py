@@ -20,6 +20,21 @@ from db.queries.visibility import readable_clients
 from db.session import OperationDB
 
 C = models.Client
+A = models.Address
+
+
+def _default_address_column(column: Any, name: str) -> Any:
+    """One column of the client's default address, as a correlated subquery (REST B1.0)."""
+    return (
+        sa.select(column)
+        .where(col(A.client_id) == col(C.id), col(A.is_default).is_(True))
+        .correlate(C)
+        .scalar_subquery()
+        .label(name)
+    )
+
+
+LAST_NAME_COMPANY = sa.func.coalesce(sa.func.nullif(col(C.last_name), ""), col(C.company))
 
 CLIENT_LIST = ListSpec(
     model=C,
@@ -36,9 +51,19 @@ CLIENT_LIST = ListSpec(
         "customer_number": C.customer_number,
         "created_at": C.created_at,
         "updated_at": C.updated_at,
+        "uuid": C.uuid,
+        "default_payment_method": C.default_payment_method,
+        "last_name_company": LAST_NAME_COMPANY,
+        "country": _default_address_column(A.country, "country"),
+        "city": _default_address_column(A.locality, "city"),
+        "state": _default_address_column(A.administrative_area, "state"),
+        "postal_code": _default_address_column(A.postal_code, "postal_code"),
     },
     sortable=frozenset(
         {
+            "last_name_company",
+            "country",
+            "city",
             "id",
             "first_name",
             "last_name",
@@ -52,7 +77,18 @@ CLIENT_LIST = ListSpec(
         }
     ),
     default_sort=(Sort("id"),),
-    search=(C.first_name, C.last_name, C.company, C.email, C.bidder_number, C.customer_number),
+    search=(
+        C.first_name,
+        C.last_name,
+        C.company,
+        C.email,
+        C.secondary_email,
+        C.phone,
+        C.mobile,
+        C.bidder_number,
+        C.customer_number,
+        C.uuid,
+    ),
 )
 
 

@@ -40,11 +40,14 @@ class Condition:
     eq: Any = None
     ne: Any = None
     in_: tuple[Any, ...] | None = None
+    not_in: tuple[Any, ...] | None = None
     gt: Any = None
     gte: Any = None
     lt: Any = None
     lte: Any = None
     contains: str | None = None
+    like: str | None = None
+    """An ILIKE pattern as given (``%`` and ``_`` are wildcards)."""
     regex: str | None = None
     is_null: bool | None = None
 
@@ -148,6 +151,8 @@ def _condition_clauses(column: Any, cond: Condition) -> list[ColumnElement[bool]
         clauses.append(column != cond.ne)
     if cond.in_ is not None:
         clauses.append(column.in_(list(cond.in_)))
+    if cond.not_in is not None:
+        clauses.append(sa.or_(column.not_in(list(cond.not_in)), column.is_(None)))
     if cond.gt is not None:
         clauses.append(column > cond.gt)
     if cond.gte is not None:
@@ -158,8 +163,10 @@ def _condition_clauses(column: Any, cond: Condition) -> list[ColumnElement[bool]
         clauses.append(column <= cond.lte)
     if cond.contains is not None:
         clauses.append(column.ilike(f"%{_escape_like(cond.contains)}%", escape="\\"))
+    if cond.like is not None:
+        clauses.append(sa.cast(column, sa.Text).ilike(cond.like))
     if cond.regex is not None:
-        clauses.append(column.regexp_match(cond.regex, flags="i"))
+        clauses.append(sa.cast(column, sa.Text).regexp_match(cond.regex, flags="i"))
     if cond.is_null is not None:
         clauses.append(column.is_(None) if cond.is_null else column.is_not(None))
     return clauses
@@ -186,6 +193,11 @@ def filter_clauses(spec: ListSpec, query: ListQuery) -> list[ColumnElement[bool]
                 sa.or_(*(sa.cast(col, sa.Text).ilike(pattern, escape="\\") for col in spec.search))
             )
     return clauses
+
+
+def check_sort(spec: ListSpec, query: ListQuery) -> None:
+    """``ListError`` for a sort field the list cannot sort by."""
+    _order(spec, query)
 
 
 def _order(spec: ListSpec, query: ListQuery) -> list[tuple[Any, bool]]:
@@ -332,6 +344,16 @@ def paginate(
         return make_page(list(rows), size, args)
 
     return stmt, build
+
+
+def paginate_offset(
+    statement: Select[Any], spec: ListSpec, query: ListQuery, offset: int, limit: int
+) -> Select[Any]:
+    """Filters, order (ties broken by id) and ``OFFSET``/``LIMIT``: the REST layer's pages."""
+    order = _order(spec, query)
+    order[-1] = (spec.id_column, False)  # ties by id ascending, whatever the direction
+    stmt = statement.where(*filter_clauses(spec, query))
+    return stmt.order_by(*_order_by(order)).offset(offset).limit(limit)
 
 
 def make_page(rows: list[Any], size: int, args: PageArgs) -> Page:

@@ -188,6 +188,8 @@ async def test_authenticate_an_expired_token_is_refused(
 
     # then
     assert str(refused.value) == "Access token expired."
+    with pytest.raises(InvalidToken):  # deleted when it was presented (REST A2.1)
+        await authenticate(db, issued.token, issued.expires_at)
 
 
 async def test_authenticate_an_unknown_token_is_refused(db: OperationDB) -> None:

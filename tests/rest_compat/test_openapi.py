@@ -1,0 +1,142 @@
+"""OpenAPI 3.1 at /api/openapi.json, Swagger UI at /api/docs, A10 bodies for unknown paths."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tests import factories
+from tests.graphql_client import GraphQLClient
+
+RFC2616 = "https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html"
+
+
+async def test_openapi_describes_the_rest_endpoints(http: httpx.AsyncClient) -> None:
+    # when
+    response = await http.get("/api/openapi.json")
+
+    # then
+    assert response.status_code == 200
+    spec = response.json()
+    assert spec["openapi"].startswith("3.1")
+    paths = spec["paths"]
+    assert set(paths) >= {
+        "/api/login-token",
+        "/api/v1.0/datatable-clients",
+        "/api/v1.0/datatable-clients/{id}",
+        "/api/v1.0/client-connect",
+        "/api/v1.0/client-merge",
+        "/api/v1.0/client-address",
+        "/api/v1.0/client-address/{id}",
+    }
+    assert not any(path.startswith("/graphql") for path in paths)
+    assert set(paths["/api/v1.0/datatable-clients/{id}"]) == {"get", "patch"}
+    assert set(paths["/api/v1.0/client-address/{id}"]) == {"get", "patch", "delete"}
+    schemas = spec["components"]["schemas"]
+    client = schemas["Client"]["properties"]
+    assert {"id", "uuid", "label", "status", "balance", "philaworksplace_id"} <= set(client)
+    assert schemas["Client"]["required"] == ["id"]
+    listed = paths["/api/v1.0/datatable-clients"]["get"]["responses"]
+    assert set(listed) >= {"200", "400", "401", "403"}
+    envelope = listed["200"]["content"]["application/json"]["schema"]["$ref"].split("/")[-1]
+    assert set(schemas[envelope]["properties"]) == {"data", "count", "self", "next"}
+    assert schemas["ErrorBody"]["required"] == ["type", "title", "status"]
+    create = paths["/api/v1.0/datatable-clients"]["post"]
+    body = create["requestBody"]["content"]["application/json"]["schema"]
+    assert {"uuid", "email", "birthdate", "address", "invoice_release_limit"} <= set(
+        body["properties"]
+    )
+    assert set(create["responses"]) >= {"200", "201", "422"}
+    merge = paths["/api/v1.0/client-merge"]["post"]["requestBody"]
+    assert merge["content"]["application/json"]["schema"]["required"] == [
+        "source_clients",
+        "target_client",
+    ]
+
+
+async def test_swagger_ui(http: httpx.AsyncClient) -> None:
+    # when
+    response = await http.get("/api/docs")
+
+    # then
+    assert response.status_code == 200
+    assert "/api/openapi.json" in response.text
+
+
+async def test_unknown_path_and_method_get_the_error_body(http: httpx.AsyncClient) -> None:
+    # when
+    unknown = await http.get("/api/v1.0/nothing-here")
+    put = await http.put("/api/v1.0/client-address/1")
+
+    # then
+    assert unknown.status_code == 404
+    assert unknown.json() == {
+        "type": f"{RFC2616}#sec10.4.5",
+        "title": "Resource not found",
+        "status": 404,
+    }
+    assert put.status_code == 405
+    assert put.json()["type"] == f"{RFC2616}#sec10.4.6"
+    assert set(put.headers["allow"].split(", ")) == {"GET", "PATCH", "DELETE"}
+
+
+async def test_an_unexpected_error_is_a_500_with_the_error_body(app: Any) -> None:
+    # given
+    @app.get("/api/v1.0/test-boom", include_in_schema=False)
+    async def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+
+    # when
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.get("/api/v1.0/test-boom")
+
+    # then
+    assert response.status_code == 500
+    assert response.json() == {
+        "type": f"{RFC2616}#sec10.5.1",
+        "title": "Internal Server Error",
+        "status": 500,
+    }
+
+
+async def test_trailing_slashes_are_not_significant(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    headers = {"Authorization": f"Bearer {await graphql.token_for(staff)}"}
+
+    # when
+    response = await http.get("/api/v1.0/datatable-clients/", headers=headers)
+
+    # then
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
+
+
+async def test_bodies_that_are_not_json_objects(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    headers = {"Authorization": f"Bearer {await graphql.token_for(staff)}"}
+    url = "/api/v1.0/datatable-clients"
+
+    # when
+    form = await http.post(url, data={"first_name": "x"}, headers=headers)
+    array = await http.post(url, json=[1], headers=headers)
+
+    # then
+    assert form.status_code == 415
+    assert form.json() == {
+        "type": f"{RFC2616}#sec10.4.16",
+        "title": "Unsupported Media Type",
+        "status": 415,
+        "detail": "Send the body as application/json.",
+    }
+    assert array.status_code == 400
+    assert array.json()["detail"] == "The request body must be a JSON object."
