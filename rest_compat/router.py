@@ -17,6 +17,7 @@ from rest_compat.deps import RestState
 from rest_compat.ecommerce.errors import AuctionError, auction_error_handler
 from rest_compat.ecommerce.router import router as ecommerce
 from rest_compat.errors import RestError, domain_error_handler, rest_error_handler
+from rest_compat.ratelimit import RateLimitMiddleware
 
 API_PREFIX = "/api/v1.0"
 OPENAPI_URL = "/api/openapi.json"
@@ -87,6 +88,10 @@ def mount_rest(app: FastAPI, state: RestState) -> None:
     """Add the REST routes and their error handlers (A10 bodies) to ``app``."""
     app.state.rest = state
     app.include_router(auth.router)
+    if state.limits is not None:
+        app.add_middleware(
+            RateLimitMiddleware, sessionmaker=state.sessionmaker, limits=state.limits
+        )
     app.include_router(circuit)
     app.include_router(content_router)
     app.include_router(ecommerce)

@@ -51,6 +51,14 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("SELLER_AUCTION_PRODUCT", "GAVEL_SELLER_AUCTION_PRODUCT"),
         description="E-commerce API: list lots consigned by clients too, not only house lots.",
     )
+    rate_limit_enabled: bool = Field(
+        default=True, description="Limit /api/... requests per token and per IP (A11)."
+    )
+    rate_limit_per_token: int = Field(default=600, description="Requests per window per token.")
+    rate_limit_per_ip: int = Field(
+        default=120, description="Requests per window per IP, for calls without a token."
+    )
+    rate_limit_window_seconds: int = Field(default=60, description="Length of a rate window.")
     secret_key: SecretStr = SecretStr("dev-secret-change-me")
     log_level: str = "info"
     files_dir: Path = Field(

@@ -21,6 +21,7 @@ from db.models.enums import (
 from db.models.item import Consignment, Item, ItemImage
 from db.models.job import JobNote
 from db.models.order import Order, OrderLine, OrderNumberCounter, Transaction
+from db.models.rate_limit import RateLimitCounter
 from db.models.record import Activity, File, Note
 from db.models.sale import DEFAULT_INCREMENTS, Category, Sale
 from db.models.user import AccessToken, User
@@ -53,6 +54,7 @@ __all__ = [
     "OrderNumberCounter",
     "OrderStatus",
     "OrderType",
+    "RateLimitCounter",
     "Role",
     "Sale",
     "SaleKind",

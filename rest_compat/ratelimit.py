@@ -1,0 +1,137 @@
+"""Rate limiting of ``/api/...`` per access token (or per IP without one), rest-api.md A11.
+
+A fixed window (60 s by default): each request adds one to its caller's counter in PostgreSQL
+(``rate_limit_counters``, one upsert on its own short transaction), so every server process
+shares the count. Every answer carries ``X-RateLimit-Limit`` / ``-Remaining`` / ``-Reset``; over
+the limit the request is answered 429 with ``Retry-After`` and never reaches the endpoint: the
+Circuit A10 body with ``retry_after``, or the e-commerce API's own ``Too Many Attempts.`` body.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import orjson
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.datastructures import Headers, QueryParams
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from db.queries.rate_limit import count_request, forget_windows_before
+from domain.auth import bearer_token
+from rest_compat.errors import ERROR_TYPES
+
+LIMITED_PREFIX = "/api/"
+ECOMMERCE_PREFIX = "/api/v2/"
+CLEANUP_CHANCE = 0.01
+"""How often a request that opens a new window also drops the windows that have passed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Requests allowed per window for a token and for an IP without one; None turns it off."""
+
+    per_token: int = 600
+    per_ip: int = 120
+    window_seconds: int = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    limit: int
+    count: int
+    reset: int
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.count)
+
+    @property
+    def allowed(self) -> bool:
+        return self.count <= self.limit
+
+    def headers(self) -> list[tuple[bytes, bytes]]:
+        return [
+            (b"x-ratelimit-limit", str(self.limit).encode()),
+            (b"x-ratelimit-remaining", str(self.remaining).encode()),
+            (b"x-ratelimit-reset", str(self.reset).encode()),
+        ]
+
+
+def caller_key(scope: Scope, limits: Limits) -> tuple[str, int]:
+    """Whom a request counts for and that caller's limit: its token's digest, else its IP."""
+    token = bearer_token(Headers(scope=scope), QueryParams(scope.get("query_string", b"")))
+    if token:
+        return "token:" + hashlib.sha256(token.encode()).hexdigest()[:40], limits.per_token
+    client = scope.get("client")
+    return "ip:" + (client[0] if client else "unknown"), limits.per_ip
+
+
+class RateLimitMiddleware:
+    """ASGI middleware counting every ``/api/...`` request (GraphQL is not limited here)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        limits: Limits,
+    ) -> None:
+        self.app = app
+        self.sessionmaker = sessionmaker
+        self.limits = limits
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(LIMITED_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        verdict = await self.count(scope)
+        if not verdict.allowed:
+            await self.refuse(scope, send, verdict)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *verdict.headers()]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+    async def count(self, scope: Scope) -> Verdict:
+        key, limit = caller_key(scope, self.limits)
+        window = self.limits.window_seconds
+        now = datetime.now(UTC)
+        start = datetime.fromtimestamp(math.floor(now.timestamp() / window) * window, UTC)
+        async with self.sessionmaker() as session:
+            count = await count_request(session, key, start)
+            if count == 1 and random.random() < CLEANUP_CHANCE:
+                await forget_windows_before(session, start - timedelta(seconds=window))
+            await session.commit()
+        return Verdict(limit=limit, count=count, reset=int(start.timestamp()) + window)
+
+    async def refuse(self, scope: Scope, send: Send, verdict: Verdict) -> None:
+        retry_after = max(1, verdict.reset - math.floor(datetime.now(UTC).timestamp()))
+        if scope["path"].startswith(ECOMMERCE_PREFIX):
+            body: dict[str, object] = {"result": False, "message": "Too Many Attempts."}
+        else:
+            body = {
+                "type": ERROR_TYPES[429],
+                "title": "Rate limit exceeded",
+                "status": 429,
+                "detail": "Too many requests. Please try again later.",
+                "retry_after": retry_after,
+            }
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 429,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"retry-after", str(retry_after).encode()),
+                    *verdict.headers(),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": orjson.dumps(body)})
