@@ -405,3 +405,22 @@ async def test_purchase_history_lists_won_lots_with_payment_and_delivery_state(
     assert paid.json()["data"] == []
     assert bad.status_code == 422
     assert bad.json()["errors"] == {"delivery_status": ["The selected delivery status is invalid."]}
+
+
+async def test_the_openapi_document_describes_the_v2_endpoints(http: httpx.AsyncClient) -> None:
+    spec = (await http.get("/api/openapi.json")).json()
+
+    paths = {path for path in spec["paths"] if path.startswith("/api/v2/auction")}
+    assert paths == {
+        "/api/v2/auction/products",
+        "/api/v2/auction/products/{product_id}",
+        "/api/v2/auction/place-bid",
+        "/api/v2/auction/bided-products",
+        "/api/v2/auction/purchase-history",
+    }
+    place_bid = spec["paths"]["/api/v2/auction/place-bid"]["post"]
+    assert set(place_bid["responses"]) >= {"200", "401", "403", "404", "422"}
+    assert place_bid["requestBody"]["content"]["application/json"]["schema"]["required"] == [
+        "product_id",
+        "amount",
+    ]
