@@ -11,10 +11,10 @@ from sqlalchemy.sql import Select
 from sqlmodel import col
 
 from db import models
-from db.queries.batch import rows_by_ids
+from db.queries.batch import rows_by_ids, rows_by_parent_ids
 from db.queries.listing import ListSpec, Sort
 from db.queries.viewer import Viewer
-from db.queries.visibility import readable_notes
+from db.queries.visibility import readable_files, readable_notes
 from db.session import OperationDB
 
 N = models.Note
@@ -80,3 +80,28 @@ async def lock_note(session: AsyncSession, note_id: int) -> models.Note | None:
         .execution_options(populate_existing=True)
     )
     return result.scalar_one_or_none()
+
+
+async def documents_by_note_ids(
+    db: OperationDB, viewer: Viewer, note_ids: Sequence[int]
+) -> list[list[Any]]:
+    """Each note's readable attached files (``File.entity_type`` NOTE), oldest first."""
+    file = models.File
+    return await rows_by_parent_ids(
+        db,
+        readable_files(viewer).where(col(file.entity_type) == models.EntityType.NOTE),
+        file.entity_id,
+        note_ids,
+        order_by=(file.id,),
+    )
+
+
+async def entities_by_ids(
+    db: OperationDB, entity_type: models.EntityType, ids: Sequence[int]
+) -> dict[int, Any]:
+    """The entities of one type that notes are attached to, by id (notes are staff only)."""
+    if not ids:
+        return {}
+    model: Any = ENTITY_MODELS[entity_type]
+    rows = await db.all(sa.select(model).where(model.id.in_(set(ids))))
+    return {row.id: row for row in rows}
