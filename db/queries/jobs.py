@@ -217,13 +217,20 @@ def _where(statement: sa.Select[Any], where: JobFilter) -> sa.Select[Any]:
 
 
 async def jobs_page(
-    db: OperationDB, where: JobFilter, first: int, before_id: int | None = None
+    db: OperationDB,
+    where: JobFilter,
+    first: int,
+    before_id: int | None = None,
+    *,
+    offset: int = 0,
 ) -> tuple[list[JobRow], bool]:
-    """Newest first: up to ``first`` jobs with ids below ``before_id``, and whether more follow."""
+    """Newest first: up to ``first`` jobs with ids below ``before_id`` (after skipping
+    ``offset``), and whether more follow."""
     statement = _where(_select(), where)
     if before_id is not None:
         statement = statement.where(jobs_table.c.id < before_id)
-    rows = await db.rows(statement.order_by(jobs_table.c.id.desc()).limit(first + 1))
+    statement = statement.order_by(jobs_table.c.id.desc()).offset(offset)
+    rows = await db.rows(statement.limit(first + 1))
     return [_row(row) for row in rows[:first]], len(rows) > first
 
 
