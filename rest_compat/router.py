@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from domain.errors import DomainError
-from rest_compat.circuit import addresses, auth, clients, files, notes, queue
+from rest_compat.circuit import addresses, auth, clients, files, me, notes, queue
 from rest_compat.content import router as content_router
 from rest_compat.deps import RestState
 from rest_compat.ecommerce.errors import AuctionError, auction_error_handler
@@ -29,6 +29,7 @@ circuit.include_router(addresses.router)
 circuit.include_router(files.router, tags=["Files"])
 circuit.include_router(notes.router)
 circuit.include_router(queue.router)
+circuit.include_router(me.pusher)
 
 _ROUTES: list[tuple[str, APIRouter]] = [
     ("", auth.router),
@@ -37,6 +38,8 @@ _ROUTES: list[tuple[str, APIRouter]] = [
     (API_PREFIX, files.router),
     (API_PREFIX, notes.router),
     (API_PREFIX, queue.router),
+    (API_PREFIX, me.pusher),
+    ("", me.router),
     ("", ecommerce),
 ]
 
@@ -92,6 +95,7 @@ def mount_rest(app: FastAPI, state: RestState) -> None:
     """Add the REST routes and their error handlers (A10 bodies) to ``app``."""
     app.state.rest = state
     app.include_router(auth.router)
+    app.include_router(me.router)
     if state.limits is not None:
         app.add_middleware(
             RateLimitMiddleware, sessionmaker=state.sessionmaker, limits=state.limits

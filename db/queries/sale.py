@@ -109,3 +109,15 @@ async def item_stats_by_sale_ids(
     found = {sale_id: (n, est, ham) for sale_id, n, est, ham in await db.rows(stmt)}
     zero = Decimal("0")
     return [found.get(i, (0, zero, zero)) for i in ids]
+
+
+async def latest_published_sale_id(db: OperationDB) -> int | None:
+    """The most recent published, not hidden sale (by start, then id); None without one."""
+    S = models.Sale
+    sale_id: int | None = await db.scalar(
+        sa.select(col(S.id))
+        .where(col(S.published), col(S.hidden).is_(False))
+        .order_by(col(S.starts_at).desc().nulls_last(), col(S.id).desc())
+        .limit(1)
+    )
+    return sale_id

@@ -42,3 +42,14 @@ async def user_by_token_hash(
     )
     row = (await db.execute(stmt)).first()
     return (row[0], row[1]) if row is not None else None
+
+
+async def active_staff(db: OperationDB) -> list[models.User]:
+    """Active staff and admin users, by name (staff pickers)."""
+    U = models.User
+    rows = await db.all(
+        sa.select(U)
+        .where(col(U.role).in_([models.Role.STAFF, models.Role.ADMIN]), col(U.is_active))
+        .order_by(col(U.full_name), col(U.id))
+    )
+    return list(rows)
