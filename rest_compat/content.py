@@ -16,6 +16,7 @@ from domain.files import IMAGE_TYPES, open_download
 from domain.principal import Principal
 from rest_compat.deps import RestState, operation_db, optional_caller, rest_state
 from rest_compat.errors import RestError
+from rest_compat.query import path_id
 
 router = APIRouter()
 
@@ -31,7 +32,7 @@ async def file_content(
     principal: Principal = Depends(optional_caller),
     state: RestState = Depends(rest_state),
 ) -> FileResponse:
-    if not file_id.isdigit():
+    if path_id(file_id) is None:
         raise RestError(404, "Resource not found", f"File with ID {file_id} does not exist")
     download = await open_download(
         db,

@@ -28,6 +28,23 @@ DEFAULT_RANGE = 25
 MAX_RANGE = 500
 """A3: no maximum is documented; larger ``range`` values are capped here, never refused."""
 
+MAX_ID = 2**31 - 1
+"""Ids and whole numbers beyond PostgreSQL's ``integer`` name nothing: never sent to it."""
+
+
+def digits(text: str) -> bool:
+    """ASCII digits only (``str.isdigit`` also accepts ``²`` and other digit characters)."""
+    return text.isascii() and text.isdigit()
+
+
+def path_id(text: str) -> int | None:
+    """An id in a path or query value: ``1`` to ``MAX_ID`` in ASCII digits; None otherwise."""
+    text = text.strip()
+    if not digits(text) or not 0 < int(text) <= MAX_ID:
+        return None
+    return int(text)
+
+
 RESERVED = frozenset({"range", "page", "sort", "fields", "global_search", "access_token"})
 
 
@@ -167,7 +184,10 @@ def convert(spec: FilterField, raw: Any, key: str) -> Any:
         if spec.kind is Kind.TEXT:
             return raw
         if spec.kind in (Kind.INT, Kind.ID):
-            return int(text)
+            number = int(text)
+            if abs(number) > MAX_ID:
+                raise ValueError(text)
+            return number
         if spec.kind is Kind.BOOL:
             if text.lower() in _TRUE:
                 return True
@@ -303,9 +323,11 @@ def _int(params: Mapping[str, Any], name: str, default: int, minimum: int) -> in
     raw = params.get(name)
     if raw is None:
         return default
-    if not isinstance(raw, str) or not raw.strip().lstrip("-").isdigit():
+    if not isinstance(raw, str) or not digits(raw.strip().removeprefix("-")):
         raise bad(name, f"`{name}` must be a whole number.")
     value = int(raw)
+    if value > MAX_ID:
+        raise bad(name, f"`{name}` must be at most {MAX_ID}.")
     if value < minimum:
         raise bad(name, f"`{name}` must be at least {minimum}.")
     return value

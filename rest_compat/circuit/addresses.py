@@ -24,7 +24,15 @@ from domain.principal import Principal
 from rest_compat.circuit.bodies import json_object, required, to_bool, to_id
 from rest_compat.deps import caller, operation_db
 from rest_compat.errors import RestError, from_domain
-from rest_compat.query import FilterField, Kind, Resource, parse_fields, parse_list, run_list
+from rest_compat.query import (
+    FilterField,
+    Kind,
+    Resource,
+    parse_fields,
+    parse_list,
+    path_id,
+    run_list,
+)
 from rest_compat.shapes import (
     Flag,
     Id,
@@ -146,9 +154,10 @@ def _not_found(address_id: str) -> RestError:
 
 
 def _path_id(value: str) -> int:
-    if not value.isdigit():
+    address_id = path_id(value)
+    if address_id is None:
         raise _not_found(value)
-    return int(value)
+    return address_id
 
 
 async def _fresh(db: OperationDB, principal: Principal, address_id: int) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import orjson
 from fastapi import Request
 
 from rest_compat.errors import RestError
+from rest_compat.query import MAX_ID, digits, path_id
 
 
 class FormatErrors:
@@ -72,9 +73,9 @@ def to_id(value: Any) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+        return value if 0 < value <= MAX_ID else None
+    if isinstance(value, str):
+        return path_id(value)
     return None
 
 
@@ -82,16 +83,16 @@ def to_date(value: Any) -> date | None:
     """Epoch milliseconds (A12.1) or an ISO date / date-time string; None if neither."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
-        return datetime.fromtimestamp(value / 1000, UTC).date()
-    if isinstance(value, str):
-        text = value.strip()
-        if text.lstrip("-").isdigit():
-            return datetime.fromtimestamp(int(text) / 1000, UTC).date()
-        try:
+    try:
+        if isinstance(value, int | float):
+            return datetime.fromtimestamp(value / 1000, UTC).date()
+        if isinstance(value, str):
+            text = value.strip()
+            if digits(text.removeprefix("-")):
+                return datetime.fromtimestamp(int(text) / 1000, UTC).date()
             return date.fromisoformat(text[:10])
-        except ValueError:
-            return None
+    except (ValueError, OverflowError, OSError):
+        return None
     return None
 
 
@@ -101,7 +102,7 @@ def cents(value: Any) -> Decimal | None:
         return None
     if isinstance(value, int):
         return Decimal(value) / 100
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and digits(value.strip().removeprefix("-")):
         return Decimal(int(value.strip())) / 100
     return None
 

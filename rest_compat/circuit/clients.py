@@ -40,7 +40,16 @@ from rest_compat.circuit.bodies import (
 )
 from rest_compat.deps import caller, operation_db
 from rest_compat.errors import ACCESS_DENIED, RestError, from_domain
-from rest_compat.query import FilterField, Kind, Match, Resource, parse_fields, parse_list, run_list
+from rest_compat.query import (
+    FilterField,
+    Kind,
+    Match,
+    Resource,
+    parse_fields,
+    parse_list,
+    path_id,
+    run_list,
+)
 from rest_compat.shapes import (
     Cents,
     EnumValue,
@@ -479,9 +488,10 @@ def _not_found(client_id: str) -> RestError:
 
 
 def _path_id(value: str) -> int:
-    if not value.isdigit():
+    client_id = path_id(value)
+    if client_id is None:
         raise _not_found(value)
-    return int(value)
+    return client_id
 
 
 # -- response models -----------------------------------------------------------------------

@@ -22,6 +22,7 @@ from domain.files import StoreUpload, file_url, readable_file, store_upload
 from domain.principal import Principal
 from rest_compat.deps import RestState, caller, operation_db, rest_state
 from rest_compat.errors import RestError
+from rest_compat.query import path_id
 
 router = APIRouter()
 
@@ -56,9 +57,10 @@ async def get_file(
     state: RestState = Depends(rest_state),
 ) -> Response:
     """B9.1: metadata and a download URL (signed for private files)."""
-    if not fid.isdigit():
+    file_id = path_id(fid)
+    if file_id is None:
         raise RestError(404, "Resource not found", f"File with ID {fid} does not exist")
-    file = await readable_file(db, principal, int(fid))
+    file = await readable_file(db, principal, file_id)
     return _json(
         {
             "data": [

@@ -26,7 +26,7 @@ from domain.principal import Principal
 from rest_compat.circuit import clients
 from rest_compat.deps import RestState, caller, operation_db, rest_state
 from rest_compat.errors import ACCESS_DENIED, RestError
-from rest_compat.query import FilterField, Kind, Resource, bad, parse_list, run_list
+from rest_compat.query import FilterField, Kind, Resource, bad, parse_list, path_id, run_list
 from rest_compat.shapes import ListEnvelope, errors, listing
 
 router = APIRouter(tags=["Notes"])
@@ -82,9 +82,10 @@ LABEL_WORDS = 8
 def _reference(raw: str) -> dict[str, tuple[str, Condition]]:
     """``filter[reference]``: ``"<id>"`` (any type) or ``"<type>:<id>"`` (Proposal)."""
     kind, colon, number = raw.strip().rpartition(":")
-    if not number.isdigit() or (colon and kind.lower() not in REFERENCE_TYPES):
+    entity_id = path_id(number)
+    if entity_id is None or (colon and kind.lower() not in REFERENCE_TYPES):
         raise bad(REFERENCE, f"Invalid value {raw!r}: expected an id or <type>:<id>.")
-    conditions = {"reference": ("entity_id", Condition(eq=int(number)))}
+    conditions = {"reference": ("entity_id", Condition(eq=entity_id))}
     if colon:
         conditions["reference_type"] = ("entity_type", Condition(eq=kind.lower()))
     return conditions

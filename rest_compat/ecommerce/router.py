@@ -35,6 +35,7 @@ from rest_compat.ecommerce.errors import (
     from_violations,
     invalid,
 )
+from rest_compat.query import path_id
 
 PREFIX = "/api/v2/auction"
 DEFAULT_PER_PAGE = 10
@@ -257,10 +258,9 @@ async def get_product(
 
 
 async def _product_or_404(db: OperationDB, state: RestState, raw_id: object) -> auction.Product:
-    try:
-        product_id = int(str(raw_id))
-    except ValueError as exc:
-        raise AuctionError(404, NOT_FOUND) from exc
+    product_id = path_id(str(raw_id))
+    if product_id is None:
+        raise AuctionError(404, NOT_FOUND)
     product = await auction.product_by_id(
         db, product_id, seller_products=state.seller_auction_product
     )
