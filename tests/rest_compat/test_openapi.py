@@ -140,3 +140,25 @@ async def test_bodies_that_are_not_json_objects(
     }
     assert array.status_code == 400
     assert array.json()["detail"] == "The request body must be a JSON object."
+
+
+async def test_openapi_describes_notes_queue_bulk_me_and_pusher_auth(
+    http: httpx.AsyncClient,
+) -> None:
+    # when
+    spec = (await http.get("/api/openapi.json")).json()
+
+    # then
+    paths = spec["paths"]
+    assert set(paths["/api/v1.0/notes"]) == {"get"}
+    assert set(paths["/api/v1.0/advancedqueue_item"]) == {"get"}
+    assert set(paths["/api/v1.0/bulk-dispatcher"]) == {"post"}
+    assert set(paths["/api/me"]) == {"get"}
+    assert set(paths["/api/v1.0/pusher_auth"]) == {"get", "post"}
+    assert set(paths["/api/v1.0/pusher_auth"]["post"]["responses"]) >= {"403", "501"}
+    schemas = spec["components"]["schemas"]
+    note = schemas["Note"]["properties"]
+    assert note["id"]["type"] == "integer"
+    assert {"label", "published", "created", "updated", "author", "vid", "reference"} <= set(note)
+    bulk = paths["/api/v1.0/bulk-dispatcher"]["post"]["requestBody"]["content"]
+    assert bulk["application/json"]["schema"]["required"] == ["operation", "ids"]
