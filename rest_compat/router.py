@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from domain.errors import DomainError
-from rest_compat.circuit import addresses, auth, clients, files, items, sales
+from rest_compat.circuit import addresses, auth, clients, consignments, files, items, sales
 from rest_compat.content import router as content_router
 from rest_compat.deps import RestState
 from rest_compat.ecommerce.errors import AuctionError, auction_error_handler
@@ -29,6 +29,7 @@ circuit.include_router(addresses.router)
 circuit.include_router(files.router, tags=["Files"])
 circuit.include_router(sales.router)
 circuit.include_router(items.router)
+circuit.include_router(consignments.router)
 
 _ROUTES: list[tuple[str, APIRouter]] = [
     ("", auth.router),
@@ -37,6 +38,7 @@ _ROUTES: list[tuple[str, APIRouter]] = [
     (API_PREFIX, files.router),
     (API_PREFIX, sales.router),
     (API_PREFIX, items.router),
+    (API_PREFIX, consignments.router),
     ("", ecommerce),
 ]
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.sql import ColumnElement
+from sqlmodel import col
+
 from db import models
 from db.queries.batch import rows_by_ids
 from db.queries.listing import ListSpec, Sort
@@ -13,6 +17,22 @@ from db.queries.visibility import readable_consignments
 from db.session import OperationDB
 
 C = models.Consignment
+
+
+def owner_name_expression() -> ColumnElement[Any]:
+    """The consignor's name (first, last, company) for REST ``filter[owner_name]``."""
+    K = models.Client
+    name = sa.func.concat_ws(" ", col(K.first_name), col(K.last_name), col(K.company))
+    return sa.select(name).where(col(K.id) == col(C.consignor_id)).scalar_subquery()
+
+
+def owner_has_email_expression() -> ColumnElement[bool]:
+    """Whether the consignor has an e-mail address (REST ``filter[has_email]``)."""
+    K = models.Client
+    return sa.exists().where(
+        col(K.id) == col(C.consignor_id), sa.func.coalesce(col(K.email), "") != ""
+    )
+
 
 CONSIGNMENT_LIST = ListSpec(
     model=C,
@@ -28,6 +48,10 @@ CONSIGNMENT_LIST = ListSpec(
         "estimated": C.estimated,
         "created_at": C.created_at,
         "updated_at": C.updated_at,
+        "status": sa.literal("active"),
+        "owner_name": owner_name_expression(),
+        "has_email": owner_has_email_expression(),
+        "number_and_title": sa.func.concat_ws(" ", col(C.number), col(C.title)),
     },
     sortable=frozenset(
         {"id", "number", "title", "symbol", "estimated", "created_at", "updated_at"}

@@ -1,0 +1,351 @@
+"""B3 Consignments: list.
+
+A thin adapter over the consignment list spec; the B3.0 representation keeps integer cents for
+``estimated`` and ``insurance_value`` and numbers in the row fields (Decision D7). Token-mode
+callers see only the consignments they own (``readable_consignments``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from db import models
+from db.queries.client import clients_by_ids
+from db.queries.consignment import CONSIGNMENT_LIST
+from db.queries.listing import Condition, Sort
+from db.queries.sale import sales_by_ids
+from db.queries.visibility import readable_consignments
+from db.session import OperationDB
+from domain.principal import Principal
+from rest_compat.circuit import sales as sale_shapes
+from rest_compat.circuit.clients import label as client_label
+from rest_compat.deps import caller, operation_db
+from rest_compat.errors import RestError
+from rest_compat.query import FilterField, Kind, Match, Resource, convert, parse_list, run_list
+from rest_compat.shapes import (
+    EnumValue,
+    ListEnvelope,
+    Ref,
+    absolute,
+    enum_value,
+    errors,
+    iso,
+    listing,
+    ref,
+)
+
+router = APIRouter(tags=["Consignments"])
+
+FIELDS = (
+    "id",
+    "consignment_id",
+    "label",
+    "symbol",
+    "sub_symbol",
+    "published",
+    "promoted",
+    "status",
+    "owner",
+    "customer_number",
+    "sale",
+    "estimated",
+    "insurance_value",
+    "insurance_type",
+    "underbid",
+    "house_consignment",
+    "no_post_sale",
+    "consignor_commission_step_type",
+    "consignor_commission_steps",
+    "shipping_methods",
+    "additional_charges",
+    "finder_fees",
+    "tax_type",
+    "tax_customs_number",
+    "current_custom_shipping_id",
+    "payment_instructions",
+    "files",
+    "responsible_user",
+    "workflow",
+    "statements",
+    "closed_statements",
+    "created",
+    "updated",
+)
+NOT_STORED = (
+    "current_custom_shipping_id",
+    "files",
+    "responsible_user",
+    "workflow",
+    "statements",
+    "closed_statements",
+)
+"""B3.0 fields Gavel has no data for yet: null, [] or ``{"tasks": []}``."""
+
+CONSIGNMENTS = Resource(
+    filters={
+        "status": FilterField("status", Kind.ENUM, choices=("active",)),
+        "owner": FilterField("consignor_id", Kind.ID),
+        "owner_name": FilterField("owner_name", match=Match.SEARCH),
+        "has_email": FilterField("has_email", Kind.BOOL),
+        "house_consignment": FilterField("is_house", Kind.BOOL),
+        "symbol": FilterField("symbol"),
+        "sale": FilterField("sale_id", Kind.ID),
+    },
+    sorts={
+        "id": ("id",),
+        "consignment_id": ("number",),
+        "label": ("title",),
+        "symbol": ("symbol",),
+        "estimated": ("estimated",),
+        "created": ("created_at",),
+        "updated": ("updated_at",),
+    },
+    fields=FIELDS,
+    default_sort=(Sort("updated_at", descending=True), Sort("id", descending=True)),
+)
+
+# -- output --------------------------------------------------------------------------------
+
+
+def _cents(amount: Any) -> int | None:
+    return None if amount is None else int(Decimal(str(amount)) * 100)
+
+
+def _number(amount: Any) -> float | None:
+    return None if amount is None else float(Decimal(str(amount)))
+
+
+def _commission(row: Mapping[str, Any]) -> str | None:
+    if row.get("rate") is not None:
+        return f"{(Decimal(str(row['rate'])) * 100).normalize():f}%"
+    return None if row.get("amount") is None else str(row["amount"])
+
+
+def represent(
+    consignment: models.Consignment,
+    request: Request,
+    owner: models.Client | None,
+    sale: models.Sale | None,
+    clients: Mapping[int, models.Client],
+) -> dict[str, Any]:
+    """The B3.0 representation (every field, in the table's order)."""
+    shipping = consignment.shipping_methods
+    customs = [row["tax_customs_number"] for row in shipping if row.get("tax_customs_number")]
+    owner_id = consignment.consignor_id
+    return {
+        "id": str(consignment.id),
+        "consignment_id": consignment.number,
+        "label": consignment.title,
+        "symbol": consignment.symbol,
+        "sub_symbol": consignment.sub_symbol,
+        "published": consignment.published,
+        "promoted": consignment.promoted,
+        "status": enum_value("active"),
+        "owner": {
+            "id": str(owner_id),
+            "label": client_label(owner) if owner else "",
+            "self": absolute(request, f"/api/v1.0/datatable-clients/{owner_id}"),
+        },
+        "customer_number": owner.customer_number if owner else None,
+        "sale": ref(sale.id, sale_shapes.label(sale)) if sale else None,
+        "estimated": _cents(consignment.estimated),
+        "insurance_value": _cents(consignment.insurance_value),
+        "insurance_type": consignment.insurance_type,
+        "underbid": _number(consignment.underbid),
+        "house_consignment": consignment.is_house,
+        "no_post_sale": consignment.no_post_sale,
+        "consignor_commission_step_type": consignment.commission_step_type,
+        "consignor_commission_steps": [
+            {"step_from": _cents(row.get("from")), "consignor_commission": _commission(row)}
+            for row in consignment.commission_steps
+        ],
+        "shipping_methods": [
+            {
+                "shipping_id": row.get("shipping_id"),
+                "amount": _number(row.get("amount")),
+                "tax_customs_number": row.get("tax_customs_number"),
+                "tax_customs_type": row.get("tax_customs_type"),
+                "date": row.get("date"),
+                "type": row.get("type"),
+                "method_type": ref(row.get("method_type"), row.get("method_type")),
+                "customs_tracking_number": row.get("customs_tracking_number"),
+                "shipping_notes": row.get("shipping_notes"),
+                "description": row.get("description"),
+            }
+            for row in shipping
+        ],
+        "additional_charges": [
+            {
+                "amount": _number(row.get("amount")),
+                "term": ref(str(row.get("term")), str(row.get("term"))),
+                "description": str(row.get("description") or ""),
+                "attached_to": row.get("attached_to"),
+                "tax": _number(row.get("tax") or 0),
+            }
+            for row in consignment.additional_charges
+        ],
+        "finder_fees": [
+            {
+                "commission": row.get("commission"),
+                "finder": _finder(row.get("finder"), clients),
+                "item": ref(row.get("item"), f"Item {row.get('item')}"),
+            }
+            for row in consignment.finder_fees
+        ],
+        "tax_type": consignment.tax_type,
+        "tax_customs_number": max(customs) if customs else None,
+        "current_custom_shipping_id": None,
+        "payment_instructions": consignment.payment_instructions,
+        "files": [],
+        "responsible_user": [],
+        "workflow": {"tasks": []},
+        "statements": [],
+        "closed_statements": [],
+        "created": iso(consignment.created_at),
+        "updated": iso(consignment.updated_at),
+    }
+
+
+def _finder(finder_id: Any, clients: Mapping[int, models.Client]) -> dict[str, str] | None:
+    if finder_id is None:
+        return None
+    client = clients.get(int(finder_id))
+    return ref(finder_id, client_label(client) if client else "")
+
+
+async def represent_all(
+    request: Request,
+    db: OperationDB,
+    principal: Principal,
+    consignments: Sequence[models.Consignment],
+) -> list[dict[str, Any]]:
+    """B3.0 rows for ``consignments``: two statements whatever their number."""
+    if not consignments:
+        return []
+    client_ids = {c.consignor_id for c in consignments} | {
+        int(row["finder"])
+        for c in consignments
+        for row in c.finder_fees
+        if row.get("finder") is not None
+    }
+    found = await clients_by_ids(db, principal, sorted(client_ids))
+    clients = {c.id: c for c in found if c is not None}
+    sale_ids = sorted({c.sale_id for c in consignments if c.sale_id is not None})
+    sales = {s.id: s for s in await sales_by_ids(db, principal, sale_ids) if s is not None}
+    return [
+        represent(
+            c,
+            request,
+            clients.get(c.consignor_id),
+            sales.get(c.sale_id) if c.sale_id else None,
+            clients,
+        )
+        for c in consignments
+    ]
+
+
+# -- response models -----------------------------------------------------------------------
+
+
+class OwnerRef(BaseModel):
+    id: str
+    label: str
+    self: str = Field(description="Absolute URL of the owner's client resource.")
+
+
+class Consignment(BaseModel):
+    """B3.0 (integer cents for ``estimated`` and ``insurance_value``, D7)."""
+
+    id: str = Field(examples=["789"])
+    consignment_id: str | None = None
+    label: str | None = None
+    symbol: str | None = None
+    sub_symbol: str | None = None
+    published: bool | None = None
+    promoted: bool | None = None
+    status: EnumValue | None = None
+    owner: OwnerRef | None = None
+    customer_number: str | None = None
+    sale: Ref | None = None
+    estimated: int | None = Field(default=None, description="Integer cents.")
+    insurance_value: int | None = Field(default=None, description="Integer cents.")
+    insurance_type: str | None = None
+    underbid: float | None = None
+    house_consignment: bool | None = None
+    no_post_sale: bool | None = None
+    consignor_commission_step_type: str | None = None
+    consignor_commission_steps: list[dict[str, Any]] | None = None
+    shipping_methods: list[dict[str, Any]] | None = None
+    additional_charges: list[dict[str, Any]] | None = None
+    finder_fees: list[dict[str, Any]] | None = None
+    tax_type: str | None = None
+    tax_customs_number: int | None = None
+    current_custom_shipping_id: int | None = None
+    payment_instructions: str | None = None
+    files: list[dict[str, Any]] | None = None
+    responsible_user: list[Ref] | None = None
+    workflow: dict[str, Any] | None = None
+    statements: list[Ref] | None = None
+    closed_statements: list[Ref] | None = None
+    created: str | None = None
+    updated: str | None = None
+
+
+# -- routes --------------------------------------------------------------------------------
+
+
+def _extra(request: Request) -> tuple[dict[str, tuple[str, Condition]], bool]:
+    """``sale_id`` (A8), ``autocomplete[string]`` (A7) and ``workflow_filter`` (no workflow
+    tasks are stored, so it excludes nothing); whether autocomplete is on."""
+    extra: dict[str, tuple[str, Condition]] = {}
+    raw_sale = request.query_params.get("sale_id")
+    if raw_sale is not None:
+        sale_id = convert(CONSIGNMENTS.filters["sale"], raw_sale, "sale_id")
+        extra["sale_id"] = ("sale_id", Condition(eq=sale_id))
+    workflow = request.query_params.get("workflow_filter")
+    if workflow is not None and not workflow.strip().isdigit():
+        message = "Invalid value: expected a workflow task id."
+        raise RestError(400, "Bad Request", message, errors={"workflow_filter": [message]})
+    text = (request.query_params.get("autocomplete[string]") or "").strip()
+    if text:
+        extra["autocomplete"] = ("number_and_title", Condition(contains=text))
+    return extra, bool(text)
+
+
+@router.get(
+    "/datatable-consignments",
+    response_model=ListEnvelope[Consignment],
+    responses=errors(),
+    summary="List consignments",
+    description="B3.1. Common list parameters (A3-A7) and sale_id, workflow_filter, "
+    "autocomplete[string]. Filters: "
+    + ", ".join(CONSIGNMENTS.filters)
+    + ". Sorts: "
+    + ", ".join(CONSIGNMENTS.sorts)
+    + ". Default sort: -updated.",
+)
+async def list_consignments(
+    request: Request,
+    db: OperationDB = Depends(operation_db),
+    principal: Principal = Depends(caller),
+) -> Response:
+    extra, autocomplete = _extra(request)
+    pairs = request.query_params.multi_items()
+    if autocomplete and "sort" not in request.query_params:
+        pairs = [*pairs, ("sort", "consignment_id")]
+    params = parse_list(pairs, CONSIGNMENTS, extra)
+    consignments, count = await run_list(
+        db,
+        readable_consignments(principal),
+        CONSIGNMENT_LIST,
+        params,
+        is_staff=principal.is_staff,
+    )
+    rows = await represent_all(request, db, principal, consignments)
+    return listing(request, rows, count, params)
