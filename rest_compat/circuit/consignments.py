@@ -1,4 +1,4 @@
-"""B3 Consignments: list.
+"""B3 Consignments: list, create and update.
 
 A thin adapter over the consignment list spec; the B3.0 representation keeps integer cents for
 ``estimated`` and ``insurance_value`` and numbers in the row fields (Decision D7). Token-mode
@@ -7,6 +7,7 @@ callers see only the consignments they own (``readable_consignments``).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -17,27 +18,45 @@ from pydantic import BaseModel, Field
 
 from db import models
 from db.queries.client import clients_by_ids
-from db.queries.consignment import CONSIGNMENT_LIST
+from db.queries.consignment import CONSIGNMENT_LIST, consignments_by_ids
 from db.queries.listing import Condition, Sort
 from db.queries.sale import sales_by_ids
 from db.queries.visibility import readable_consignments
 from db.session import OperationDB
+from domain import consignments as use_cases
+from domain.errors import DomainError
 from domain.principal import Principal
 from rest_compat.circuit import sales as sale_shapes
+from rest_compat.circuit.bodies import (
+    FormatErrors,
+    cents,
+    json_object,
+    number,
+    required,
+    to_bool,
+    to_date,
+    to_id,
+)
 from rest_compat.circuit.clients import label as client_label
 from rest_compat.deps import caller, operation_db
-from rest_compat.errors import RestError
+from rest_compat.errors import RestError, from_domain
 from rest_compat.query import FilterField, Kind, Match, Resource, convert, parse_list, run_list
 from rest_compat.shapes import (
+    Cents,
     EnumValue,
+    Flag,
+    Id,
     ListEnvelope,
     Ref,
+    SingleEnvelope,
     absolute,
     enum_value,
     errors,
     iso,
+    json_body,
     listing,
     ref,
+    single,
 )
 
 router = APIRouter(tags=["Consignments"])
@@ -349,3 +368,239 @@ async def list_consignments(
     )
     rows = await represent_all(request, db, principal, consignments)
     return listing(request, rows, count, params)
+
+
+# -- input ---------------------------------------------------------------------------------
+
+TEXT_INPUTS = {
+    "consignment_id": "number",
+    "label": "title",
+    "symbol": "symbol",
+    "sub_symbol": "sub_symbol",
+    "insurance_type": "insurance_type",
+    "consignor_commission_step_type": "commission_step_type",
+    "tax_type": "tax_type",
+    "payment_instructions": "payment_instructions",
+}
+BOOL_INPUTS = ("published", "promoted", "no_post_sale")
+RENAMES = {
+    "number": "consignment_id",
+    "title": "label",
+    "consignorId": "owner",
+    "saleId": "sale_id",
+    "commissionStepType": "consignor_commission_step_type",
+    "commissionSteps": "consignor_commission_steps",
+    "finderId": "finder",
+    "itemId": "item",
+}
+"""Domain input names whose REST name is not their snake_case."""
+
+logger = logging.getLogger(__name__)
+
+
+def _commission_input(value: Any) -> dict[str, Decimal | None]:
+    """``"15%"`` as a rate, anything else as an amount."""
+    text = "" if value is None else str(value).strip()
+    if text.endswith("%"):
+        percent = number(text)
+        return {"rate": None if percent is None else percent / 100}
+    return {"amount": number(text)}
+
+
+def _steps(rows: Any, problems: FormatErrors) -> Any:
+    if not isinstance(rows, list):
+        return rows
+    converted = []
+    for index, row in enumerate(rows):
+        if not isinstance(row, dict):
+            problems.add(f"consignor_commission_steps[{index}]", "Must be an object.")
+            continue
+        start = cents(row.get("step_from", 0))
+        if start is None:
+            problems.add(f"consignor_commission_steps[{index}].step_from", "Must be cents.")
+        converted.append({"from": start, **_commission_input(row.get("consignor_commission"))})
+    return converted
+
+
+def _term_text(value: Any) -> Any:
+    if isinstance(value, dict):
+        value = value.get("label", value.get("id"))
+    return None if value is None else str(value)
+
+
+def _shipping(rows: Any, problems: FormatErrors) -> Any:
+    if not isinstance(rows, list):
+        return rows
+    converted = []
+    for index, row in enumerate(rows):
+        if not isinstance(row, dict):
+            converted.append(row)
+            continue
+        row = {**row, "method_type": _term_text(row.get("method_type"))}
+        if row.get("date") is not None:
+            day = to_date(row["date"])
+            if day is None:
+                problems.add(f"shipping_methods[{index}].date", "Must be a date in ms.")
+            row["date"] = day
+        converted.append(row)
+    return converted
+
+
+def _finder_fees(rows: Any, problems: FormatErrors) -> Any:
+    if not isinstance(rows, list):
+        return rows
+    converted = []
+    for index, row in enumerate(rows):
+        if not isinstance(row, dict):
+            converted.append(row)
+            continue
+        ids: dict[str, int | None] = {}
+        for name in ("finder", "item"):
+            raw = row.get(name)
+            raw = raw.get("id") if isinstance(raw, dict) else raw
+            ids[name] = None if raw is None else to_id(raw)
+            if raw is not None and ids[name] is None:
+                problems.add(f"finder_fees[{index}].{name}", "Must be an id.")
+        commission = _commission_input(row.get("commission"))
+        converted.append({"finder_id": ids["finder"], "item_id": ids["item"], **commission})
+    return converted
+
+
+def consignment_values(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The writable B3.0 fields of ``body`` as domain values; 422 for format problems."""
+    values: dict[str, Any] = {}
+    problems = FormatErrors()
+    for name, value in body.items():
+        if name in TEXT_INPUTS:
+            values[TEXT_INPUTS[name]] = value
+        elif name in BOOL_INPUTS:
+            flag = to_bool(value)
+            if flag is None:
+                problems.add(name, "Must be true or false.")
+            values[name] = flag
+        elif name in ("estimated", "insurance_value"):
+            amount = None if value is None else cents(value)
+            if value is not None and amount is None:
+                problems.add(name, "Must be integer cents.")
+            values[name] = amount
+        elif name == "underbid":
+            rate = None if value is None else number(value)
+            if value is not None and rate is None:
+                problems.add(name, "Must be a number.")
+            values[name] = rate
+        elif name == "owner":
+            raw = value.get("id") if isinstance(value, dict) else value
+            owner = None if raw is None else to_id(raw)
+            if raw is not None and owner is None:
+                problems.add(name, "Must be a client id.")
+            values["consignor_id"] = owner
+        elif name == "consignor_commission_steps":
+            values["commission_steps"] = _steps(value, problems)
+        elif name == "shipping_methods":
+            values[name] = _shipping(value, problems)
+        elif name == "finder_fees":
+            values[name] = _finder_fees(value, problems)
+        elif name == "additional_charges":
+            values[name] = sale_shapes.charge_rows(value)
+        elif name not in FIELDS:
+            logger.info("ignored unknown consignment field %r", name)
+    problems.raise_any()
+    return values
+
+
+class ConsignmentInput(BaseModel):
+    """B3.2/B3.3 body: any writable field; read-only and unknown fields are ignored."""
+
+    consignment_id: str | None = Field(default=None, description="Generated when absent.")
+    label: str | None = Field(default=None, description="Required on create.")
+    symbol: str | None = None
+    sub_symbol: str | None = None
+    published: Flag | None = None
+    promoted: Flag | None = None
+    owner: Id | None = Field(default=None, description="Client id; required on create.")
+    estimated: Cents | None = None
+    insurance_value: Cents | None = None
+    insurance_type: str | None = None
+    underbid: float | None = None
+    no_post_sale: Flag | None = None
+    consignor_commission_step_type: str | None = None
+    consignor_commission_steps: list[dict[str, Any]] | None = None
+    shipping_methods: list[dict[str, Any]] | None = None
+    additional_charges: list[dict[str, Any]] | None = None
+    finder_fees: list[dict[str, Any]] | None = None
+    tax_type: str | None = None
+    payment_instructions: str | None = None
+
+
+async def _fresh(request: Request, db: OperationDB, principal: Principal, cid: int) -> Any:
+    db.session.expunge_all()  # re-read what the use case committed
+    (consignment,) = await consignments_by_ids(db, principal, [cid])
+    (row,) = await represent_all(request, db, principal, [consignment])
+    return row
+
+
+def _not_found(cid: str) -> RestError:
+    return RestError(404, "Resource not found", f"Consignment with ID {cid} does not exist")
+
+
+@router.post(
+    "/datatable-consignments",
+    status_code=201,
+    response_model=SingleEnvelope[Consignment],
+    responses=errors(422),
+    summary="Create a consignment",
+    openapi_extra=json_body(ConsignmentInput),
+)
+async def create_consignment(
+    request: Request,
+    db: OperationDB = Depends(operation_db),
+    principal: Principal = Depends(caller),
+) -> Response:
+    """B3.2: ``?sale_id=`` (required) and the writable B3.0 fields; ``label`` and ``owner``
+    are required (400)."""
+    raw_sale = request.query_params.get("sale_id")
+    if not raw_sale:
+        message = "The sale context sale_id is required"
+        raise RestError(400, message, errors={"sale_id": ["This parameter is required."]})
+    sale_id = to_id(raw_sale)
+    if sale_id is None:
+        raise RestError(400, "Invalid sale_id", errors={"sale_id": ["Must be a sale id."]})
+    body = await json_object(request)
+    required(body, "label")
+    required(body, "owner")
+    values = {**consignment_values(body), "sale_id": sale_id}
+    try:
+        consignment = await use_cases.create_consignment(
+            db, principal, use_cases.CreateConsignment(values=values)
+        )
+    except DomainError as exc:
+        raise from_domain(exc, RENAMES) from exc
+    row = await _fresh(request, db, principal, consignment.id)
+    location = absolute(request, f"/api/v1.0/datatable-consignments/{consignment.id}")
+    return single(row, 201, location)
+
+
+@router.patch(
+    "/datatable-consignments/{id}",
+    response_model=SingleEnvelope[Consignment],
+    responses=errors(404, 422),
+    summary="Update a consignment",
+    openapi_extra=json_body(ConsignmentInput),
+)
+async def update_consignment(
+    id: str,
+    request: Request,
+    db: OperationDB = Depends(operation_db),
+    principal: Principal = Depends(caller),
+) -> Response:
+    """B3.3: only the fields sent change (multifield arrays replace)."""
+    if not id.isdigit():
+        raise _not_found(id)
+    body = await json_object(request)
+    cmd = use_cases.UpdateConsignment(consignment_id=int(id), changes=consignment_values(body))
+    try:
+        await use_cases.update_consignment(db, principal, cmd)
+    except DomainError as exc:
+        error = from_domain(exc, RENAMES)
+        raise (_not_found(id) if error.status == 404 else error) from exc
+    return single(await _fresh(request, db, principal, int(id)))

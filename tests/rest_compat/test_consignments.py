@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
@@ -302,3 +303,171 @@ async def test_list_errors(
     assert list(bad_workflow.json()["errors"]) == ["workflow_filter"]
     assert list(bad_bool.json()["errors"]) == ["filter[has_email]"]
     assert anonymous.status_code == 401
+
+
+async def consignment_activities(session: AsyncSession) -> list[tuple[str, int]]:
+    session.expunge_all()
+    result = await session.execute(
+        sa.select(models.Activity.action, models.Activity.entity_id)
+        .where(models.Activity.entity_type == models.EntityType.CONSIGNMENT)
+        .order_by(models.Activity.id)
+    )
+    return [(a, i) for a, i in result.all()]
+
+
+async def test_create_consignment_with_circuit_formats(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    owner = await factories.create_client(session, first_name="Ann", last_name="Owner")
+    finder = await factories.create_client(session)
+    sale = await factories.create_sale(session)
+
+    # when
+    response = await http.post(
+        f"{URL}?sale_id={sale.id}",
+        json={
+            "label": "Estate Jewelry Collection",
+            "owner": str(owner.id),
+            "consignment_id": "CON-2025-900",
+            "estimated": 150050,
+            "insurance_value": "2000",
+            "underbid": 0.8,
+            "published": "0",
+            "consignor_commission_step_type": "tiered",
+            "consignor_commission_steps": [
+                {"step_from": 0, "consignor_commission": "15%"},
+                {"step_from": 100000, "consignor_commission": "50.00"},
+            ],
+            "shipping_methods": [
+                {"type": "incoming", "amount": 12.5, "date": 1746057600000, "method_type": "UPS"}
+            ],
+            "finder_fees": [{"commission": "5%", "finder": finder.id}],
+            "status": "closed",
+            "house_consignment": True,
+        },
+        headers=await auth(graphql, staff),
+    )
+
+    # then
+    assert response.status_code == 201, response.json()
+    (row,) = response.json()["data"]
+    assert list(row) == list(FIELDS)
+    assert response.headers["Location"] == f"http://test{URL}/{row['id']}"
+    assert row["label"] == "Estate Jewelry Collection"
+    assert row["consignment_id"] == "CON-2025-900"
+    assert row["owner"]["id"] == str(owner.id)
+    assert row["sale"]["id"] == str(sale.id)
+    assert row["estimated"] == 150050
+    assert row["insurance_value"] == 2000
+    assert row["underbid"] == 0.8
+    assert row["published"] is False
+    assert row["house_consignment"] is False
+    assert row["consignor_commission_steps"] == [
+        {"step_from": 0, "consignor_commission": "15%"},
+        {"step_from": 100000, "consignor_commission": "50.00"},
+    ]
+    assert row["shipping_methods"][0]["date"] == "2025-05-01"
+    assert row["shipping_methods"][0]["amount"] == 12.5
+    assert row["finder_fees"][0]["commission"] == "5%"
+    assert row["finder_fees"][0]["finder"]["id"] == str(finder.id)
+    assert await consignment_activities(session) == [("create", int(row["id"]))]
+
+
+async def test_create_errors(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    bidder = await factories.create_bidder(session)
+    owner = await factories.create_client(session)
+    sale = await factories.create_sale(session)
+    taken = await factories.create_consignment(session, number="TAKEN")
+    headers = await auth(graphql, staff)
+    url = f"{URL}?sale_id={sale.id}"
+
+    # when
+    no_sale = await http.post(URL, json={"label": "X", "owner": owner.id}, headers=headers)
+    no_label = await http.post(url, json={"owner": owner.id}, headers=headers)
+    no_owner = await http.post(url, json={"label": "X"}, headers=headers)
+    unknown_owner = await http.post(url, json={"label": "X", "owner": 999999}, headers=headers)
+    duplicate = await http.post(
+        url, json={"label": "X", "owner": owner.id, "consignment_id": "TAKEN"}, headers=headers
+    )
+    bad_formats = await http.post(
+        url,
+        json={"label": "X", "owner": owner.id, "estimated": "12.5", "published": "maybe"},
+        headers=headers,
+    )
+    bad_shipping = await http.post(
+        url,
+        json={"label": "X", "owner": owner.id, "shipping_methods": [{"type": "sideways"}]},
+        headers=headers,
+    )
+    as_bidder = await http.post(
+        url, json={"label": "X", "owner": owner.id}, headers=await auth(graphql, bidder)
+    )
+
+    # then
+    assert no_sale.status_code == 400
+    assert list(no_sale.json()["errors"]) == ["sale_id"]
+    assert no_label.status_code == 400
+    assert no_label.json()["errors"] == {"label": ["This field is required."]}
+    assert no_owner.status_code == 400
+    assert no_owner.json()["errors"] == {"owner": ["This field is required."]}
+    assert unknown_owner.status_code == 422
+    assert list(unknown_owner.json()["errors"]) == ["owner"]
+    assert duplicate.status_code == 422
+    assert list(duplicate.json()["errors"]) == ["consignment_id"]
+    assert bad_formats.status_code == 422
+    assert set(bad_formats.json()["errors"]) == {"estimated", "published"}
+    assert bad_shipping.status_code == 422
+    assert list(bad_shipping.json()["errors"]) == ["shipping_methods[0].type"]
+    assert as_bidder.status_code == 403
+    assert taken.id is not None
+    assert await consignment_activities(session) == []
+
+
+async def test_update_consignment(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    bidder = await factories.create_bidder(session)
+    new_owner = await factories.create_client(session)
+    consignment = await factories.create_consignment(session, title="Old", symbol="Keep")
+    headers = await auth(graphql, staff)
+
+    # when
+    response = await http.patch(
+        f"{URL}/{consignment.id}",
+        json={"label": "New", "owner": new_owner.id, "estimated": 500},
+        headers=headers,
+    )
+    missing = await http.patch(f"{URL}/999999", json={"label": "X"}, headers=headers)
+    empty_label = await http.patch(f"{URL}/{consignment.id}", json={"label": ""}, headers=headers)
+    bad_step_type = await http.patch(
+        f"{URL}/{consignment.id}",
+        json={"consignor_commission_step_type": "random"},
+        headers=headers,
+    )
+    as_bidder = await http.patch(
+        f"{URL}/{consignment.id}", json={"label": "X"}, headers=await auth(graphql, bidder)
+    )
+
+    # then
+    assert response.status_code == 200, response.json()
+    (row,) = response.json()["data"]
+    assert row["label"] == "New"
+    assert row["symbol"] == "Keep"
+    assert row["owner"]["id"] == str(new_owner.id)
+    assert row["estimated"] == 500
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == "Consignment with ID 999999 does not exist"
+    assert empty_label.status_code == 422
+    assert list(empty_label.json()["errors"]) == ["label"]
+    assert bad_step_type.status_code == 422
+    assert list(bad_step_type.json()["errors"]) == ["consignor_commission_step_type"]
+    assert as_bidder.status_code == 403
+    assert await consignment_activities(session) == [("update", consignment.id)]
