@@ -56,7 +56,9 @@ from rest_compat.query import (
     run_list,
 )
 from rest_compat.shapes import (
+    Cents,
     EnumValue,
+    Flag,
     Id,
     ListEnvelope,
     Ref,
@@ -996,3 +998,217 @@ async def clone_or_move(
             }
         }
     )
+
+
+# -- [extra] create, update, bulk edit, simple list ------------------------------------------
+
+HISTORY_FIELDS = frozenset(
+    {
+        "field_consignor_price",
+        "field_dont_pay_consignor",
+        "field_sold_agent",
+        "field_sold_for_amount",
+        "field_sold_to_bidder_id",
+        "field_bidder_alias",
+        "field_sold_status",
+        "field_under_extension_status",
+        "field_winner_bidder",
+        "field_withdrawn",
+    }
+)
+"""Item-history inputs (B5.0): Gavel keeps no item history yet; they are ignored."""
+
+
+class ItemInput(BaseModel):
+    """B5.5/B5.6 body: the writable B5.0 fields Gavel stores; others are ignored."""
+
+    consignment: Id | None = Field(default=None, description="Required on create.")
+    subtitle: str | None = Field(default=None, description="The title line.")
+    description: str | None = None
+    published: Flag | None = None
+    lot_number: int | None = None
+    lot_letter: str | None = None
+    category: Id | None = Field(default=None, description="Category id (categories: first).")
+    opening_price: Cents | None = None
+    minimum_price: Cents | None = None
+    buy_now_price: Cents | None = None
+    estimate_low: Cents | None = None
+    estimate_high: Cents | None = None
+    reserve_price: Cents | None = None
+    auctioneer_notes: str | None = None
+    dimensions: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="Rows {number_on_box, height, width, depth, weight, type, packed_date (ms)}.",
+    )
+    additional_charges: list[dict[str, Any]] | None = None
+    start_lot_numbering_at: int | None = Field(default=None, description="Create only.")
+
+
+class LotRow(BaseModel):
+    id: Id
+    lot: str = Field(examples=["1234A"])
+
+
+class BulkEditInput(BaseModel):
+    items: list[LotRow] = Field(description="1 to 1000 rows.")
+
+
+class BulkEditResult(BaseModel):
+    success: bool
+    items_processed: int
+
+
+class BulkEditEnvelope(BaseModel):
+    data: BulkEditResult
+
+
+def _sale_context(request: Request) -> int:
+    raw = request.query_params.get("sale_id")
+    if not raw:
+        message = "The sale context sale_id is required"
+        raise RestError(400, message, errors={"sale_id": ["This parameter is required."]})
+    sale_id = to_id(raw)
+    if sale_id is None:
+        raise RestError(400, "Invalid sale_id", errors={"sale_id": ["Must be a sale id."]})
+    return sale_id
+
+
+@router.post(
+    "/datatable-items",
+    status_code=201,
+    response_model=SingleEnvelope[Item],
+    responses=errors(422),
+    summary="Create an item",
+    openapi_extra=json_body(ItemInput),
+)
+async def create_item(
+    request: Request,
+    db: OperationDB = Depends(operation_db),
+    principal: Principal = Depends(caller),
+    state: RestState = Depends(rest_state),
+) -> Response:
+    """B5.5: ``?sale_id=`` and the writable fields; ``consignment`` is required (400). Without
+    ``lot_number`` the lot gets the next free number (or ``start_lot_numbering_at``)."""
+    sale_id = _sale_context(request)
+    body = await json_object(request)
+    required(body, "consignment")
+    start = body.get("start_lot_numbering_at")
+    start_at = None if start is None else to_id(start)
+    if start is not None and start_at is None:
+        message = "Must be a whole number >= 1."
+        raise RestError(422, message, errors={"start_lot_numbering_at": [message]})
+    cmd = use_cases.CreateItem(
+        sale_id=sale_id, values=item_values(body), start_lot_numbering_at=start_at
+    )
+    try:
+        item = await use_cases.create_item(db, principal, cmd)
+    except DomainError as exc:
+        raise from_domain(exc, {**RENAMES, "saleId": "sale_id"}) from exc
+    row = await fresh(request, state, db, principal, item.id)
+    return single(row, 201, absolute(request, f"/api/v1.0/datatable-items/{item.id}"))
+
+
+@router.patch(
+    "/datatable-items/{id}",
+    response_model=SingleEnvelope[Item],
+    responses=errors(404, 422),
+    summary="Update an item",
+    openapi_extra=json_body(ItemInput),
+)
+async def update_item(
+    id: str,
+    request: Request,
+    db: OperationDB = Depends(operation_db),
+    principal: Principal = Depends(caller),
+    state: RestState = Depends(rest_state),
+) -> Response:
+    """B5.6: only the fields sent change (multifield arrays replace)."""
+    item_id = _path_id(id)
+    body = await json_object(request)
+    cmd = use_cases.UpdateItem(item_id=item_id, changes=item_values(body))
+    try:
+        await use_cases.update_item(db, principal, cmd)
+    except DomainError as exc:
+        error = from_domain(exc, RENAMES)
+        raise (_not_found(id) if error.status == 404 else error) from exc
+    return single(await fresh(request, state, db, principal, item_id))
+
+
+@router.patch(
+    "/items-bulk-edit",
+    response_model=BulkEditEnvelope,
+    responses=errors(422),
+    summary="Items bulk edit (lot numbers)",
+    openapi_extra=json_body(BulkEditInput),
+)
+async def items_bulk_edit(
+    request: Request,
+    db: OperationDB = Depends(operation_db),
+    principal: Principal = Depends(caller),
+) -> Response:
+    """B5.7: ``items: [{id, lot}]``; lot rules on the batch's final state, all or nothing."""
+    body = await json_object(request)
+    rows = required(body, "items")
+    if not isinstance(rows, list):
+        raise RestError(400, "The field 'items' must be a list", errors={"items": ["A list."]})
+    lots: list[use_cases.ItemLot] = []
+    problems = FormatErrors()
+    for index, row in enumerate(rows):
+        item_id = to_id(row.get("id")) if isinstance(row, dict) else None
+        printed = row.get("lot") if isinstance(row, dict) else None
+        if item_id is None:
+            problems.add(f"items.{index}.id", "Must be an item id.")
+        if not isinstance(printed, str | int):
+            problems.add(f"items.{index}.lot", "Must be a lot such as 1234A.")
+        if item_id is not None and isinstance(printed, str | int):
+            lots.append(use_cases.ItemLot(item_id=item_id, lot=str(printed)))
+    problems.raise_any()
+    try:
+        done = await use_cases.update_item_lots(db, principal, use_cases.UpdateItemLots(rows=lots))
+    except DomainError as exc:
+        raise from_domain(exc, RENAMES) from exc
+    return json_response({"data": {"success": True, "items_processed": len(done)}})
+
+
+SIMPLE_DEFAULT = ("display_id", "lot", "status")
+
+
+@router.get(
+    "/items-list",
+    response_model=ListEnvelope[Item],
+    responses=errors(),
+    summary="Items list (simple)",
+    description="B5.8. As /datatable-items plus sale_id; without fields each row is only "
+    "display_id, lot and status (D20).",
+)
+async def items_list(
+    request: Request,
+    db: OperationDB = Depends(operation_db),
+    principal: Principal = Depends(caller),
+    state: RestState = Depends(rest_state),
+) -> Response:
+    pairs = request.query_params.multi_items()
+    params = parse_list(pairs, ITEMS, _sale_alias(request))
+    items, count = await run_list(
+        db, readable_items(principal), ITEM_LIST, params, is_staff=principal.is_staff
+    )
+    rows = await represent_all(request, state, db, principal, items)
+    if params.fields is None:
+        rows = [{name: row[name] for name in SIMPLE_DEFAULT} for row in rows]
+    return listing(request, rows, count, params, next_query=_expanded_sort(pairs))
+
+
+def _expanded_sort(pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The query with a ``lot`` sort written as ``lot_number,lot_letter`` (B5.8 next link)."""
+
+    def expand(value: str) -> str:
+        parts = []
+        for name in value.split(","):
+            bare = name.strip()
+            sign = "-" if bare.startswith("-") else ""
+            parts.append(
+                f"{sign}lot_number,{sign}lot_letter" if bare.lstrip("-+") == "lot" else bare
+            )
+        return ",".join(parts)
+
+    return [(k, expand(v) if k == "sort" else v) for k, v in pairs]

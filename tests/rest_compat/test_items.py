@@ -672,3 +672,196 @@ async def test_clone_or_move_errors(
     assert unchanged is not None
     assert unchanged.sale_id == item.sale_id
     assert await item_activities(session) == []
+
+
+async def test_create_item(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    sale = await factories.create_sale(session)
+    consignment = await factories.create_consignment(session, sale=sale, symbol="A")
+    await factories.create_item(session, sale=sale, lot_number=9)
+
+    # when
+    response = await http.post(
+        f"{URL}?sale_id={sale.id}",
+        json={
+            "consignment": str(consignment.id),
+            "subtitle": "Ming vase",
+            "opening_price": 5000,
+            "estimate_low": "10000",
+            "published": "1",
+            "dimensions": [{"height": 30, "width": 15, "packed_date": 1746057600000}],
+            "field_withdrawn": True,
+            "grade": "VF",
+        },
+        headers=await auth(graphql, staff),
+    )
+
+    # then
+    assert response.status_code == 201, response.json()
+    (row,) = response.json()["data"]
+    assert list(row) == list(FIELDS)
+    assert response.headers["Location"] == f"http://test{URL}/{row['id']}"
+    assert row["subtitle"] == "Ming vase"
+    assert row["lot"] == "10"
+    assert row["opening_price"] == "50.00"
+    assert row["estimate_low"] == "100.00"
+    assert row["consignment"]["id"] == str(consignment.id)
+    assert row["dimensions"] == {"height": "30.00cm", "width": "15.00cm"}
+    assert row["dimension_rows"][0]["packed_date"] == "2025-05-01"
+    assert row["grade"] is None
+    assert row["status"]["id"] != "withdrawn"
+    assert await item_activities(session) == [("create", int(row["id"]))]
+
+
+async def test_create_item_errors(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    bidder = await factories.create_bidder(session)
+    sale = await factories.create_sale(session)
+    other = await factories.create_consignment(session)
+    consignment = await factories.create_consignment(session, sale=sale)
+    await factories.create_item(session, sale=sale, lot_number=1)
+    locked = await factories.create_sale(session, lots_locked=True)
+    locked_consignment = await factories.create_consignment(session, sale=locked)
+    headers = await auth(graphql, staff)
+    url = f"{URL}?sale_id={sale.id}"
+
+    # when
+    no_sale = await http.post(URL, json={"consignment": consignment.id}, headers=headers)
+    no_consignment = await http.post(url, json={"subtitle": "X"}, headers=headers)
+    foreign = await http.post(url, json={"consignment": other.id, "subtitle": "X"}, headers=headers)
+    taken_lot = await http.post(
+        url, json={"consignment": consignment.id, "subtitle": "X", "lot_number": 1}, headers=headers
+    )
+    locked_lot = await http.post(
+        f"{URL}?sale_id={locked.id}",
+        json={"consignment": locked_consignment.id, "subtitle": "X", "lot_number": 5},
+        headers=headers,
+    )
+    bad_money = await http.post(
+        url, json={"consignment": consignment.id, "estimate_low": "1.5"}, headers=headers
+    )
+    as_bidder = await http.post(
+        url, json={"consignment": consignment.id}, headers=await auth(graphql, bidder)
+    )
+
+    # then
+    assert no_sale.status_code == 400
+    assert list(no_sale.json()["errors"]) == ["sale_id"]
+    assert no_consignment.status_code == 400
+    assert no_consignment.json()["errors"] == {"consignment": ["This field is required."]}
+    assert foreign.status_code == 422
+    assert list(foreign.json()["errors"]) == ["consignment"]
+    assert taken_lot.status_code == 422
+    assert taken_lot.json()["title"] == "Lot number already used in this sale."
+    assert locked_lot.status_code == 422
+    assert locked_lot.json()["title"] == "Lots are locked for this sale."
+    assert bad_money.status_code == 422
+    assert list(bad_money.json()["errors"]) == ["estimate_low"]
+    assert as_bidder.status_code == 403
+    assert await item_activities(session) == []
+
+
+async def test_update_item(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    item = await factories.create_item(session, title="Old", description="Keep")
+    headers = await auth(graphql, staff)
+
+    # when
+    response = await http.patch(
+        f"{URL}/{item.id}", json={"subtitle": "New", "reserve_price": 12345}, headers=headers
+    )
+    missing = await http.patch(f"{URL}/999999", json={"subtitle": "X"}, headers=headers)
+    empty = await http.patch(f"{URL}/{item.id}", json={"subtitle": ""}, headers=headers)
+
+    # then
+    assert response.status_code == 200, response.json()
+    (row,) = response.json()["data"]
+    assert row["subtitle"] == "New"
+    assert row["description"] == "Keep"
+    assert row["reserve_price"] == "123.45"
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == "Item with ID 999999 does not exist"
+    assert empty.status_code == 422
+    assert list(empty.json()["errors"]) == ["subtitle"]
+    assert await item_activities(session) == [("update", item.id)]
+
+
+async def test_items_bulk_edit_lots(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    sale = await factories.create_sale(session)
+    a = await factories.create_item(session, sale=sale, lot_number=1)
+    b = await factories.create_item(session, sale=sale, lot_number=2)
+    headers = await auth(graphql, staff)
+
+    # when
+    swapped = await http.patch(
+        "/api/v1.0/items-bulk-edit",
+        json={"items": [{"id": str(a.id), "lot": "2"}, {"id": str(b.id), "lot": "1A"}]},
+        headers=headers,
+    )
+    bad = await http.patch(
+        "/api/v1.0/items-bulk-edit", json={"items": [{"id": a.id, "lot": "A1"}]}, headers=headers
+    )
+    missing = await http.patch("/api/v1.0/items-bulk-edit", json={}, headers=headers)
+
+    # then
+    assert swapped.status_code == 200, swapped.json()
+    assert swapped.json() == {"data": {"success": True, "items_processed": 2}}
+    session.expunge_all()
+    moved_a = await session.get(models.Item, a.id)
+    moved_b = await session.get(models.Item, b.id)
+    assert moved_a is not None
+    assert moved_b is not None
+    assert (moved_a.lot_number, moved_a.lot_letter) == (2, "")
+    assert (moved_b.lot_number, moved_b.lot_letter) == (1, "A")
+    assert bad.status_code == 422
+    assert missing.status_code == 400
+
+
+async def test_items_list_simple(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    sale = await factories.create_sale(session)
+    await factories.create_item(session, sale=sale, lot_number=1)
+    await factories.create_item(session, sale=sale, lot_number=2, lot_letter="A")
+    await factories.create_item(session, lot_number=3)
+    headers = await auth(graphql, staff)
+
+    # when
+    default = await http.get(
+        f"/api/v1.0/items-list?sale_id={sale.id}&sort=-lot&range=1", headers=headers
+    )
+    chosen = await http.get(
+        f"/api/v1.0/items-list?sale_id={sale.id}&fields=subtitle", headers=headers
+    )
+
+    # then
+    assert default.status_code == 200, default.json()
+    body = default.json()
+    assert body["count"] == 2
+    assert body["data"] == [
+        {
+            "display_id": "2A",
+            "lot": "2A",
+            "status": {"id": "active", "value": "active", "label": "Active"},
+        }
+    ]
+    assert body["next"]["href"] == (
+        f"http://test/api/v1.0/items-list?sale_id={sale.id}"
+        "&sort=-lot_number%2C-lot_letter&range=1&page=1"
+    )
+    assert set(chosen.json()["data"][0]) == {"id", "subtitle"}
