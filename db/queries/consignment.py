@@ -26,6 +26,21 @@ def owner_name_expression() -> ColumnElement[Any]:
     return sa.select(name).where(col(K.id) == col(C.consignor_id)).scalar_subquery()
 
 
+def finder_names_expression() -> ColumnElement[Any]:
+    """The names of the consignment's finders (REST ``filter[finder_fees]``)."""
+    K = models.Client
+    fees = sa.func.jsonb_array_elements(col(C.finder_fees)).table_valued("value").alias("fee")
+    finder_ids = sa.select(
+        sa.cast(sa.func.jsonb_extract_path_text(fees.c.value, "finder"), sa.Integer)
+    ).select_from(fees)
+    name = sa.func.concat_ws(" ", col(K.first_name), col(K.last_name), col(K.company))
+    return (
+        sa.select(sa.func.string_agg(name, " "))
+        .where(col(K.id).in_(finder_ids.scalar_subquery()))
+        .scalar_subquery()
+    )
+
+
 def owner_has_email_expression() -> ColumnElement[bool]:
     """Whether the consignor has an e-mail address (REST ``filter[has_email]``)."""
     K = models.Client
@@ -51,6 +66,7 @@ CONSIGNMENT_LIST = ListSpec(
         "status": sa.literal("active"),
         "owner_name": owner_name_expression(),
         "has_email": owner_has_email_expression(),
+        "finder_names": finder_names_expression(),
         "number_and_title": sa.func.concat_ws(" ", col(C.number), col(C.title)),
     },
     sortable=frozenset(

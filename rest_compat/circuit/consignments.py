@@ -111,6 +111,7 @@ CONSIGNMENTS = Resource(
         "status": FilterField("status", Kind.ENUM, choices=("active",)),
         "owner": FilterField("consignor_id", Kind.ID),
         "owner_name": FilterField("owner_name", match=Match.SEARCH),
+        "finder_fees": FilterField("finder_names", match=Match.SEARCH),
         "has_email": FilterField("has_email", Kind.BOOL),
         "house_consignment": FilterField("is_house", Kind.BOOL),
         "symbol": FilterField("symbol"),

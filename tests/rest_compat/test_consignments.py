@@ -186,7 +186,13 @@ async def test_filters(
         session, consignor=jones, number="CON-2025-011", title="Stamps", symbol="B"
     )
     c = await factories.create_consignment(
-        session, consignor=jones, sale=sale, number="H-1", title="House stock", is_house=True
+        session,
+        consignor=jones,
+        sale=sale,
+        number="H-1",
+        title="House stock",
+        is_house=True,
+        finder_fees=[{"commission": "5%", "finder": smith.id, "item": None}],
     )
     headers = await auth(graphql, staff)
     cases = {
@@ -195,6 +201,7 @@ async def test_filters(
         "filter[status]=active": [a, b, c],
         f"filter[owner]={jones.id}": [b, c],
         "filter[owner_name]=smi": [a],
+        "filter[finder_fees]=smit": [c],
         "filter[has_email]=1": [a],
         "filter[has_email]=0": [b, c],
         "filter[house_consignment]=1": [c],

@@ -14,6 +14,7 @@ from db import models
 from rest_compat.circuit.items import FIELDS, NOT_STORED_LISTS, NOT_STORED_NULL, Item
 from rest_compat.shapes import ListEnvelope, SingleEnvelope
 from tests import factories
+from tests.conftest import StatementCounter
 from tests.graphql_client import GraphQLClient
 
 URL = "/api/v1.0/datatable-items"
@@ -865,3 +866,38 @@ async def test_items_list_simple(
         "&sort=-lot_number%2C-lot_letter&range=1&page=1"
     )
     assert set(chosen.json()["data"][0]) == {"id", "subtitle"}
+
+
+async def test_list_statements_do_not_grow_with_rows(
+    http: httpx.AsyncClient,
+    graphql: GraphQLClient,
+    session: AsyncSession,
+    count_queries: StatementCounter,
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    headers = await auth(graphql, staff)
+    sale = await factories.create_sale(session)
+
+    async def lot(n: int) -> None:
+        consignment = await factories.create_consignment(session, sale=sale)
+        item = await factories.create_item(
+            session, sale=sale, consignment=consignment, lot_number=n
+        )
+        await factories.create_file(session, item=item)
+
+    await lot(1)
+    for n in range(2, 12):
+        await lot(n)
+    graphql.session.expunge_all()
+
+    # when
+    with count_queries.counting():
+        response = await http.get(URL, headers=headers)
+    many = count_queries.count
+
+    # then
+    assert response.json()["count"] == 11
+    with count_queries.counting():
+        await http.get(f"{URL}?range=1", headers=headers)
+    assert count_queries.count == many
