@@ -68,6 +68,7 @@ class Match(enum.Enum):
     EXACT = "exact"
     REGEX = "regex"
     SEARCH = "search"
+    PREFIX = "prefix"
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +257,9 @@ def _default(spec: FilterField, value: str, key: str) -> tuple[Condition, str | 
         return Condition(regex=value), value
     if spec.match is Match.SEARCH and spec.kind is Kind.TEXT:
         return Condition(contains=value), None
+    if spec.match is Match.PREFIX and spec.kind is Kind.TEXT:
+        escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return Condition(like=f"{escaped}%"), None
     return Condition(eq=convert(spec, value, key)), None
 
 

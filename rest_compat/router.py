@@ -11,7 +11,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from domain.errors import DomainError
-from rest_compat.circuit import addresses, auth, clients, files, me, notes, queue
+from rest_compat.circuit import (
+    addresses,
+    auth,
+    clients,
+    consignments,
+    files,
+    items,
+    me,
+    notes,
+    queue,
+    sales,
+)
 from rest_compat.content import router as content_router
 from rest_compat.deps import RestState
 from rest_compat.ecommerce.errors import AuctionError, auction_error_handler
@@ -30,6 +41,9 @@ circuit.include_router(files.router, tags=["Files"])
 circuit.include_router(notes.router)
 circuit.include_router(queue.router)
 circuit.include_router(me.pusher)
+circuit.include_router(sales.router)
+circuit.include_router(items.router)
+circuit.include_router(consignments.router)
 
 _ROUTES: list[tuple[str, APIRouter]] = [
     ("", auth.router),
@@ -40,6 +54,9 @@ _ROUTES: list[tuple[str, APIRouter]] = [
     (API_PREFIX, queue.router),
     (API_PREFIX, me.pusher),
     ("", me.router),
+    (API_PREFIX, sales.router),
+    (API_PREFIX, items.router),
+    (API_PREFIX, consignments.router),
     ("", ecommerce),
 ]
 

@@ -83,13 +83,19 @@ def single(row: Mapping[str, Any], status: int = 200, location: str | None = Non
 
 
 def listing(
-    request: Request, rows: Sequence[Mapping[str, Any]], count: int, params: ListParams
+    request: Request,
+    rows: Sequence[Mapping[str, Any]],
+    count: int,
+    params: ListParams,
+    next_query: Sequence[tuple[str, str]] | None = None,
 ) -> Response:
     """``{"data", "count", "self", "next"?}`` (A9); ``count`` is before pagination.
 
-    The links repeat the query without ``access_token``: a link must not carry a secret.
+    The links repeat the query (``next_query`` for the next link, when given) without
+    ``access_token``: a link must not carry a secret.
     """
     pairs = [(k, v) for k, v in request.query_params.multi_items() if k != "access_token"]
+    onward = [(k, v) for k, v in (next_query or pairs) if k != "access_token"]
 
     def link(query: list[tuple[str, str]]) -> str:
         return str(request.url.replace(query=urlencode(query) if query else None))
@@ -100,7 +106,7 @@ def listing(
         "self": {"title": "Self", "href": link(pairs)},
     }
     if params.offset + params.size < count:
-        following = [(k, v) for k, v in pairs if k != "page"] + [("page", str(params.page + 1))]
+        following = [(k, v) for k, v in onward if k != "page"] + [("page", str(params.page + 1))]
         body["next"] = {"title": "Next", "href": link(following)}
     return json_response(body)
 

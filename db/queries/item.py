@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql import ColumnElement
 from sqlmodel import col
 
 from db import models
@@ -16,6 +17,18 @@ from db.queries.visibility import readable_items
 from db.session import OperationDB
 
 I = models.Item  # noqa: E741
+
+
+def lot_text_expression() -> ColumnElement[Any]:
+    """The printed lot (``"150A"``): the number followed by the letter."""
+    return sa.func.concat(sa.cast(col(I.lot_number), sa.Text), col(I.lot_letter))
+
+
+def consignor_symbol_expression() -> ColumnElement[Any]:
+    """The symbol of the item's consignment (REST ``filter[consignor_symbol]``)."""
+    C = models.Consignment
+    return sa.select(col(C.symbol)).where(col(C.id) == col(I.consignment_id)).scalar_subquery()
+
 
 ITEM_LIST = ListSpec(
     model=I,
@@ -28,6 +41,10 @@ ITEM_LIST = ListSpec(
         "published": I.published,
         "lot": I.lot_number,
         "lot_number": I.lot_number,
+        "lot_letter": I.lot_letter,
+        "lot_text": lot_text_expression(),
+        "text": sa.func.concat_ws(" ", col(I.title), col(I.description)),
+        "consignor_symbol": consignor_symbol_expression(),
         "title": I.title,
         "estimate_low": I.estimate_low,
         "estimate_high": I.estimate_high,
@@ -44,6 +61,8 @@ ITEM_LIST = ListSpec(
         {
             "id",
             "lot",
+            "lot_number",
+            "lot_letter",
             "title",
             "status",
             "estimate_low",
@@ -77,3 +96,31 @@ async def lock_item(db: OperationDB, item_id: int) -> models.Item | None:
         .execution_options(populate_existing=True)
     )
     return result.scalar_one_or_none()
+
+
+Neighbour = tuple[int, int | None, str] | None
+"""``(id, lot_number, lot_letter)`` of a neighbouring lot."""
+
+
+async def lot_neighbours_by_item_ids(
+    db: OperationDB, viewer: Viewer, ids: Sequence[int]
+) -> list[tuple[Neighbour, Neighbour]]:
+    """Per item: the readable lots just before and after it in its sale's lot order."""
+    items = readable_items(viewer).subquery()
+    window = {
+        "partition_by": items.c.sale_id,
+        "order_by": (items.c.lot_number.asc().nulls_last(), items.c.lot_letter, items.c.id),
+    }
+    sales = sa.select(col(I.sale_id)).where(col(I.id).in_(set(ids)))
+    columns = [
+        getattr(sa.func, how)(items.c[name]).over(**window).label(f"{how}_{name}")
+        for how in ("lag", "lead")
+        for name in ("id", "lot_number", "lot_letter")
+    ]
+    ordered = sa.select(items.c.id, *columns).where(items.c.sale_id.in_(sales)).subquery()
+    found: dict[int, tuple[Neighbour, Neighbour]] = {}
+    for row in await db.rows(sa.select(ordered).where(ordered.c.id.in_(set(ids)))):
+        before = None if row[1] is None else (row[1], row[2], row[3] or "")
+        after = None if row[4] is None else (row[4], row[5], row[6] or "")
+        found[row[0]] = (before, after)
+    return [found.get(i, (None, None)) for i in ids]

@@ -15,7 +15,7 @@ from db import models
 from db.queries.batch import rows_by_ids
 from db.queries.listing import Condition, ListSpec, Sort
 from db.queries.viewer import Viewer
-from db.queries.visibility import readable_items, readable_sales
+from db.queries.visibility import readable_consignments, readable_items, readable_sales
 from db.session import OperationDB
 
 S = models.Sale
@@ -51,6 +51,19 @@ def _status_condition(cond: Condition) -> ColumnElement[bool]:
     return sa.and_(sa.true(), *clauses)
 
 
+def sale_date_expression() -> ColumnElement[Any]:
+    """The REST ``sale_date`` (B6.0): the live start, else the online start."""
+    return sa.func.coalesce(col(S.live_starts_at), col(S.starts_at))
+
+
+def sale_type_expression() -> ColumnElement[Any]:
+    """The REST ``sale_type`` (B6.0): ``online`` for a timed sale, else the kind."""
+    return sa.case(
+        (col(S.kind) == models.SaleKind.TIMED, sa.literal("online")),
+        else_=sa.cast(col(S.kind), sa.Text),
+    )
+
+
 SALE_LIST = ListSpec(
     model=S,
     fields={
@@ -65,9 +78,21 @@ SALE_LIST = ListSpec(
         "created_at": S.created_at,
         "updated_at": S.updated_at,
         "status": status_expression(),
+        "sale_date": sale_date_expression(),
+        "sale_type": sale_type_expression(),
     },
     sortable=frozenset(
-        {"id", "title", "sale_number", "starts_at", "ends_at", "created_at", "updated_at", "status"}
+        {
+            "id",
+            "title",
+            "sale_number",
+            "starts_at",
+            "ends_at",
+            "created_at",
+            "updated_at",
+            "status",
+            "sale_date",
+        }
     ),
     default_sort=(Sort("starts_at", descending=True),),
     search=(S.title, S.subtitle, S.sale_number, S.description),
@@ -121,3 +146,17 @@ async def latest_published_sale_id(db: OperationDB) -> int | None:
         .limit(1)
     )
     return sale_id
+
+
+async def consignment_counts_by_sale_ids(
+    db: OperationDB, viewer: Viewer, ids: Sequence[int]
+) -> list[int]:
+    """Per sale: the number of readable consignments attached to it."""
+    consignments = readable_consignments(viewer).subquery()
+    stmt = (
+        sa.select(consignments.c.sale_id, sa.func.count())
+        .where(consignments.c.sale_id.in_(set(ids)))
+        .group_by(consignments.c.sale_id)
+    )
+    found = {sale_id: n for sale_id, n in await db.rows(stmt)}
+    return [found.get(i, 0) for i in ids]
