@@ -122,15 +122,15 @@ def to_moment(value: Any) -> datetime | None:
     """Epoch milliseconds (A12.1) or an ISO date-time string as an aware UTC datetime."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
-        return datetime.fromtimestamp(value / 1000, UTC)
-    if isinstance(value, str):
-        text = value.strip()
-        if text.lstrip("-").isdigit():
-            return datetime.fromtimestamp(int(text) / 1000, UTC)
-        try:
+    try:
+        if isinstance(value, int | float):
+            return datetime.fromtimestamp(value / 1000, UTC)
+        if isinstance(value, str):
+            text = value.strip()
+            if digits(text.removeprefix("-")):
+                return datetime.fromtimestamp(int(text) / 1000, UTC)
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+            return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    except (ValueError, OverflowError, OSError):  # out of range, or not a date at all
+        return None
     return None

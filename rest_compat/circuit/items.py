@@ -1173,9 +1173,15 @@ async def items_bulk_edit(
 SIMPLE_DEFAULT = ("display_id", "lot", "status")
 
 
+class SimpleItem(Item):
+    """B5.8 row: without ``fields`` only ``display_id``, ``lot`` and ``status`` (no ``id``)."""
+
+    id: str | None = Field(default=None, examples=["345"])  # type: ignore[assignment]
+
+
 @router.get(
     "/items-list",
-    response_model=ListEnvelope[Item],
+    response_model=ListEnvelope[SimpleItem],
     responses=errors(),
     summary="Items list (simple)",
     description="B5.8. As /datatable-items plus sale_id; without fields each row is only "
