@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from domain.errors import DomainError
-from rest_compat.circuit import addresses, auth, clients, files
+from rest_compat.circuit import addresses, auth, clients, files, orders, transactions
 from rest_compat.content import router as content_router
 from rest_compat.deps import RestState
 from rest_compat.ecommerce.errors import AuctionError, auction_error_handler
@@ -27,12 +27,16 @@ circuit = APIRouter(prefix=API_PREFIX)
 circuit.include_router(clients.router)
 circuit.include_router(addresses.router)
 circuit.include_router(files.router, tags=["Files"])
+circuit.include_router(orders.router)
+circuit.include_router(transactions.router)
 
 _ROUTES: list[tuple[str, APIRouter]] = [
     ("", auth.router),
     (API_PREFIX, clients.router),
     (API_PREFIX, addresses.router),
     (API_PREFIX, files.router),
+    (API_PREFIX, orders.router),
+    (API_PREFIX, transactions.router),
     ("", ecommerce),
 ]
 

@@ -34,6 +34,24 @@ def amount_due_expression() -> ColumnElement[Decimal]:
     return col(O.grand_total) - col(O.amount_paid)
 
 
+def _owner_column(column: Any) -> Any:
+    """A column of the order's owner, as a correlated scalar subquery (filterable)."""
+    return (
+        sa.select(column)
+        .where(col(models.Client.id) == col(O.client_id))
+        .correlate(O)
+        .scalar_subquery()
+    )
+
+
+SALE_TITLE = (
+    sa.select(col(models.Sale.title))
+    .where(col(models.Sale.id) == col(O.sale_id))
+    .correlate(O)
+    .scalar_subquery()
+)
+
+
 ORDER_LIST = ListSpec(
     model=O,
     fields={
@@ -48,6 +66,10 @@ ORDER_LIST = ListSpec(
         "amount_due": amount_due_expression(),
         "payment_type_letter": O.payment_type_letter,
         "delivery_status": O.delivery_status,
+        "shipping_weight": O.shipping_weight,
+        "customer_number": _owner_column(col(models.Client.customer_number)),
+        "bidder_number": _owner_column(col(models.Client.bidder_number)),
+        "sale_title": SALE_TITLE,
         "created_at": O.created_at,
         "updated_at": O.updated_at,
     },

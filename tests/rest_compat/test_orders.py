@@ -1,0 +1,400 @@
+"""REST B4 orders: list (filters, sorts), get, create, update (status), split, credit note,
+cancel and reissue; shapes compared field by field with B4.0."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal as D
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db import models
+from rest_compat.circuit.orders import Order
+from rest_compat.shapes import ListEnvelope, SingleEnvelope
+from tests import factories
+from tests.graphql_client import GraphQLClient
+
+RFC2616 = "https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html"
+UNPROCESSABLE = "https://tools.ietf.org/html/rfc4918#section-11.2"
+URL = "/api/v1.0/orders"
+
+
+async def auth(graphql: GraphQLClient, user: models.User) -> dict[str, str]:
+    graphql.session.expunge_all()
+    return {"Authorization": f"Bearer {await graphql.token_for(user)}"}
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def ids(body: dict[str, Any]) -> list[str]:
+    return [row["id"] for row in body["data"]]
+
+
+async def sold_lot(
+    session: AsyncSession, sale: models.Sale, winner: models.Client, hammer: str = "1000.00"
+) -> models.Item:
+    return await factories.create_item(
+        session,
+        sale=sale,
+        status=models.ItemStatus.SOLD,
+        hammer_price=D(hammer),
+        winner_id=winner.id,
+    )
+
+
+async def order_with_lots(
+    session: AsyncSession,
+    count: int,
+    status: models.OrderStatus = models.OrderStatus.NEW,
+    **overrides: Any,
+) -> tuple[models.Order, list[models.Item]]:
+    """A bidder order of ``count`` lots of 1000.00 hammer + 250.00 premium."""
+    client = overrides.pop("client", None) or await factories.create_client(session)
+    sale = overrides.pop("sale", None) or await factories.create_sale(session)
+    items = [await sold_lot(session, sale, client) for _ in range(count)]
+    order = await factories.create_order(
+        session,
+        client=client,
+        sale=sale,
+        status=status,
+        lines=[
+            {"item": item, "hammer_price": D("1000.00"), "premium": D("250.00")} for item in items
+        ],
+        **overrides,
+    )
+    return order, items
+
+
+async def test_get_order_shape(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    client = await factories.create_client(
+        session,
+        first_name="John",
+        last_name="Doe",
+        email="john@example.com",
+        customer_number="C12345",
+        bidder_number="77",
+        tax_id="DE123",
+    )
+    address = await factories.create_address(
+        session,
+        client=client,
+        is_default=True,
+        country="US",
+        administrative_area="NY",
+        locality="New York",
+        postal_code="10001",
+        thoroughfare="1 Main Street",
+    )
+    sale = await factories.create_sale(session, title="Summer Auction")
+    item = await sold_lot(session, sale, client)
+    order = await factories.create_order(
+        session,
+        client=client,
+        sale=sale,
+        number="12345",
+        payment_type_letter="CC",
+        shipping_weight=D("2.5"),
+        lines=[
+            {"item": item, "hammer_price": D("1000.00"), "premium": D("250.00")},
+            {"amount": D("20.00"), "tax": D("0.00"), "description": "Shipping: by post"},
+        ],
+    )
+    await factories.create_transaction(session, order=order, amount=D("100.00"))
+    order = await session.get(models.Order, order.id)  # type: ignore[assignment]
+    assert order is not None
+
+    # when
+    response = await http.get(f"{URL}/{order.id}", headers=await auth(graphql, staff))
+
+    # then
+    assert response.status_code == 200
+    (row,) = response.json()["data"]
+    charge_date = row["additional_charges"][0].pop("date")
+    assert charge_date == datetime.now(UTC).date().isoformat()
+    assert row == {
+        "id": str(order.id),
+        "label": "Order #12345",
+        "order_id": "12345",
+        "type": {"id": "bidder", "value": "bidder", "label": "Bidder Order"},
+        "status": {"id": "new", "value": "new", "label": "New"},
+        "sale": {"id": str(sale.id), "label": "Summer Auction"},
+        "owner": {
+            "id": str(client.id),
+            "label": "John Doe - C12345",
+            "email": "john@example.com",
+        },
+        "items": [str(item.id)],
+        "item_count": 1,
+        "grand_total": "1270.00",
+        "payment_received": "100.00",
+        "amount_due": "1170.00",
+        "customer_number": "C12345",
+        "bidder_ids": ["77"],
+        "shipping_weight": 2.5,
+        "payment_type_letter": "CC",
+        "additional_charges": [
+            {
+                "term": {"id": "Shipping", "label": "Shipping"},
+                "amount": "20.00",
+                "tax": "0.00",
+                "description": "by post",
+            }
+        ],
+        "use_custom_address": False,
+        "custom_address": None,
+        "invoice_data": {
+            "header_left": {
+                "buyer_address": {
+                    "country": "US",
+                    "administrative_area": "NY",
+                    "locality": "New York",
+                    "postal_code": "10001",
+                    "thoroughfare": "1 Main Street",
+                    "premise": None,
+                    "first_name": address.first_name,
+                    "last_name": address.last_name,
+                    "organisation_name": address.organisation_name,
+                    "rendered": row["invoice_data"]["header_left"]["buyer_address"]["rendered"],
+                },
+                "shipping_address": row["invoice_data"]["header_left"]["buyer_address"],
+            },
+            "header_right": {
+                "invoice_number": "12345",
+                "customer_number": "C12345",
+                "bidder_number": "77",
+                "vat_number": "DE123",
+            },
+            "items": {
+                "77": [
+                    {
+                        "nid": str(item.id),
+                        "lot": str(item.lot_number),
+                        "description": row["invoice_data"]["items"]["77"][0]["description"],
+                        "hammer_price": "1000.00",
+                        "commission": "250.00",
+                        "tax_id": "0.0000",
+                        "consignment_number": "",
+                    }
+                ]
+            },
+            "totals_for_display": [
+                [
+                    {"label": "Subtotal", "value": "$1,000.00"},
+                    {"label": "Buyer's Premium", "value": "$250.00"},
+                ],
+                [
+                    {"label": "Tax", "value": "$0.00"},
+                    {"label": "Shipping", "value": "$20.00"},
+                    {"label": "Grand Total", "value": "$1,270.00"},
+                ],
+            ],
+        },
+        "original_order": None,
+        "created": iso(order.created_at),
+        "changed": iso(order.updated_at),
+        "updated": iso(order.updated_at),
+    }
+    assert "1 Main Street" in row["invoice_data"]["header_left"]["buyer_address"]["rendered"]
+    SingleEnvelope[Order].model_validate(response.json(), strict=True)
+
+
+async def test_list_orders_envelope_and_default_sort(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    old, _ = await order_with_lots(session, 1)
+    new, _ = await order_with_lots(session, 1)
+    await session.execute(
+        sa.update(models.Order)
+        .where(models.Order.id == old.id)
+        .values(created_at=datetime(2020, 1, 1, tzinfo=UTC))
+    )
+    headers = await auth(graphql, staff)
+
+    # when
+    response = await http.get(URL, headers=headers)
+    page = await http.get(f"{URL}?range=1&page=1&fields=order_id", headers=headers)
+
+    # then
+    assert response.status_code == 200
+    body = response.json()
+    assert list(body) == ["data", "count", "self"]
+    assert ids(body) == [str(new.id), str(old.id)]
+    assert body["count"] == 2
+    ListEnvelope[Order].model_validate(body, strict=True)
+    assert page.json()["data"] == [{"id": str(old.id), "order_id": old.number}]
+    assert page.json()["count"] == 2
+
+
+async def test_list_filters(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    summer = await factories.create_sale(session, title="Summer Stamps")
+    winter = await factories.create_sale(session, title="Winter Coins")
+    ann = await factories.create_client(session, customer_number="C1", bidder_number="501")
+    ben = await factories.create_client(session, customer_number="C2", bidder_number="502")
+    one, _ = await order_with_lots(
+        session, 1, client=ann, sale=summer, payment_type_letter="CC", shipping_weight=D("0.5")
+    )
+    two, _ = await order_with_lots(
+        session,
+        2,
+        status=models.OrderStatus.FINISHED,
+        client=ben,
+        sale=winter,
+        shipping_weight=D("3"),
+    )
+    three = await factories.create_order(
+        session, client=ann, sale=winter, type=models.OrderType.CONSIGNOR
+    )
+    await factories.create_transaction(session, order=two, amount=D("600.00"))
+    headers = await auth(graphql, staff)
+    cases = {
+        "filter[type]=consignor": [three],
+        "filter[type][value][0]=bidder&filter[type][operator]=IN": [one, two],
+        "filter[status]=finished": [two],
+        "filter[status][value][0]=new&filter[status][value][1]=finished": [one, two, three],
+        f"filter[sale]={summer.id}": [one],
+        f"filter[owner]={ann.id}": [one, three],
+        f"filter[order_id]={two.number}": [two],
+        "filter[customer_number]=C2": [two],
+        "filter[total_invoice][value][from]=2000&filter[total_invoice][value][to]=3000": [two],
+        "filter[payment_received][value][from]=1": [two],
+        "filter[payment_received][value][to]=500": [one, three],
+        "filter[bidder_ids]=501": [one, three],
+        "filter[payment_type_letter]=CC": [one],
+        "filter[sale_name]=winter": [two, three],
+        "filter[shipping_weight][value][from]=1": [two],
+    }
+
+    for query, expected in cases.items():
+        # when
+        response = await http.get(f"{URL}?{query}&sort=id", headers=headers)
+
+        # then
+        assert response.status_code == 200, (query, response.json())
+        body = response.json()
+        assert ids(body) == [str(o.id) for o in expected], query
+        assert body["count"] == len(expected), query
+
+
+async def test_list_sorts(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    small, _ = await order_with_lots(session, 1, number="300", status=models.OrderStatus.FINISHED)
+    big, _ = await order_with_lots(session, 3, number="100")
+    mid, _ = await order_with_lots(session, 2, number="200", type=models.OrderType.CONSIGNOR)
+    await factories.create_transaction(session, order=big, amount=D("3000.00"))
+    await factories.create_transaction(session, order=mid, amount=D("100.00"))
+    for order, year in ((small, 2021), (big, 2023), (mid, 2022)):
+        moment = datetime(year, 1, 1, tzinfo=UTC)
+        await session.execute(
+            sa.update(models.Order)
+            .where(models.Order.id == order.id)
+            .values(created_at=moment, updated_at=moment)
+        )
+    headers = await auth(graphql, staff)
+    cases = {
+        "id": [small, big, mid],
+        "-id": [mid, big, small],
+        "order_id": [big, mid, small],
+        "type": [small, big, mid],
+        "-status": [big, mid, small],
+        "grand_total": [small, mid, big],
+        "-total_invoice": [big, mid, small],
+        "amount_due": [big, small, mid],
+        "-payment_received": [big, mid, small],
+        "created": [small, mid, big],
+        "-changed": [big, mid, small],
+        "type,-grand_total": [big, small, mid],
+    }
+
+    for sort, expected in cases.items():
+        # when
+        response = await http.get(f"{URL}?sort={sort}", headers=headers)
+
+        # then
+        assert response.status_code == 200, (sort, response.json())
+        assert ids(response.json()) == [str(o.id) for o in expected], sort
+
+
+async def test_list_errors(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    headers = await auth(graphql, await factories.create_staff(session))
+
+    # when
+    unknown_filter = await http.get(f"{URL}?filter[color]=red", headers=headers)
+    bad_enum = await http.get(f"{URL}?filter[status]=open", headers=headers)
+    unknown_sort = await http.get(f"{URL}?sort=-foo", headers=headers)
+
+    # then
+    assert unknown_filter.status_code == 400
+    assert unknown_filter.json()["errors"] == {"filter[color]": ["Unknown filter field: color"]}
+    assert bad_enum.status_code == 400
+    assert unknown_sort.json()["errors"] == {"sort": ["Unknown field: foo"]}
+
+
+async def test_token_mode_sees_only_its_own_orders(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    bidder = await factories.create_bidder(session)
+    client = await session.get(models.Client, bidder.client_id)
+    assert client is not None
+    own, _ = await order_with_lots(session, 1, client=client)
+    foreign, _ = await order_with_lots(session, 1)
+    headers = await auth(graphql, bidder)
+
+    # when
+    listed = await http.get(URL, headers=headers)
+    mine = await http.get(f"{URL}/{own.id}", headers=headers)
+    theirs = await http.get(f"{URL}/{foreign.id}", headers=headers)
+    update = await http.patch(f"{URL}/{own.id}", json={"status": "finished"}, headers=headers)
+
+    # then
+    assert ids(listed.json()) == [str(own.id)]
+    assert listed.json()["count"] == 1
+    assert mine.status_code == 200
+    assert theirs.status_code == 403
+    assert theirs.json() == {
+        "type": f"{RFC2616}#sec10.4.4",
+        "title": "Access denied",
+        "status": 403,
+        "detail": "You do not have permission to perform this action",
+    }
+    assert update.status_code == 403
+
+
+async def test_get_unknown_order_is_404(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    headers = await auth(graphql, await factories.create_staff(session))
+
+    # when
+    response = await http.get(f"{URL}/999999", headers=headers)
+
+    # then
+    assert response.status_code == 404
+    assert response.json() == {
+        "type": f"{RFC2616}#sec10.4.5",
+        "title": "Resource not found",
+        "status": 404,
+        "detail": "Order with ID 999999 does not exist",
+    }
