@@ -398,3 +398,189 @@ async def test_get_unknown_order_is_404(
         "status": 404,
         "detail": "Order with ID 999999 does not exist",
     }
+
+
+async def activity_count(session: AsyncSession) -> int:
+    return int((await session.execute(sa.select(sa.func.count(models.Activity.id)))).scalar_one())
+
+
+async def order_count(session: AsyncSession) -> int:
+    return int((await session.execute(sa.select(sa.func.count(models.Order.id)))).scalar_one())
+
+
+async def test_create_order(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    client = await factories.create_client(session)
+    sale = await factories.create_sale(
+        session, buyers_premium_rate=D("0.2000"), tax_rate=D("0.1000")
+    )
+    one = await sold_lot(session, sale, client, "1000.00")
+    two = await sold_lot(session, sale, client, "500.00")
+    headers = await auth(graphql, staff)
+    before = await activity_count(session)
+
+    # when
+    response = await http.post(
+        URL,
+        json={
+            "type": "bidder",
+            "sale": str(sale.id),
+            "owner": client.id,
+            "status": "in_process",
+            "items": [str(one.id), two.id],
+            "additional_charges": [
+                {"term": "Shipping", "amount": "20.00", "tax": "2.00", "description": "post"}
+            ],
+        },
+        headers=headers,
+    )
+
+    # then
+    assert response.status_code == 201
+    (row,) = response.json()["data"]
+    assert response.headers["location"] == f"http://test{URL}/{row['id']}"
+    assert row["type"] == {"id": "bidder", "value": "bidder", "label": "Bidder Order"}
+    assert row["status"] == {"id": "in_process", "value": "in_process", "label": "In Process"}
+    assert row["sale"]["id"] == str(sale.id)
+    assert row["owner"]["id"] == str(client.id)
+    assert row["items"] == [str(one.id), str(two.id)]
+    assert row["item_count"] == 2
+    assert row["grand_total"] == "1852.00"  # 1500 + 300 premium + 30 tax on it + 22 charge
+    assert row["payment_received"] == "0.00"
+    assert row["amount_due"] == "1852.00"
+    assert row["order_id"].isdigit()
+    assert row["label"] == f"Order #{row['order_id']}"
+    charge = row["additional_charges"][0]
+    assert (charge["term"], charge["amount"], charge["tax"], charge["description"]) == (
+        {"id": "Shipping", "label": "Shipping"},
+        "20.00",
+        "2.00",
+        "post",
+    )
+    SingleEnvelope[Order].model_validate(response.json(), strict=True)
+    assert await activity_count(session) > before
+
+
+async def test_create_errors(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    client = await factories.create_client(session)
+    sale = await factories.create_sale(session)
+    unsold = await factories.create_item(session, sale=sale)
+    taken, (taken_item,) = await order_with_lots(session, 1, client=client, sale=sale)
+    headers = await auth(graphql, staff)
+    good = {"type": "bidder", "sale": str(sale.id), "owner": str(client.id)}
+    before = (await activity_count(session), await order_count(session))
+
+    # when
+    missing = await http.post(URL, json={"type": "bidder", "owner": "1"}, headers=headers)
+    bad_type = await http.post(URL, json={**good, "type": "gift"}, headers=headers)
+    bad_status = await http.post(URL, json={**good, "status": "finished"}, headers=headers)
+    credit = await http.post(URL, json={**good, "type": "credit_note"}, headers=headers)
+    unknown_sale = await http.post(URL, json={**good, "sale": "999999"}, headers=headers)
+    ineligible = await http.post(URL, json={**good, "items": [str(unsold.id)]}, headers=headers)
+    invoiced = await http.post(URL, json={**good, "items": [str(taken_item.id)]}, headers=headers)
+    bad_charge = await http.post(
+        URL,
+        json={**good, "additional_charges": [{"term": "Shipping", "amount": "-1.00"}]},
+        headers=headers,
+    )
+
+    # then
+    assert missing.status_code == 400
+    assert missing.json()["errors"] == {"sale": ["This field is required."]}
+    assert bad_type.status_code == 422
+    assert list(bad_type.json()["errors"]) == ["type"]
+    assert bad_status.status_code == 422
+    assert list(bad_status.json()["errors"]) == ["status"]
+    assert credit.status_code == 422
+    assert list(credit.json()["errors"]) == ["type"]
+    assert unknown_sale.status_code == 422
+    assert list(unknown_sale.json()["errors"]) == ["sale"]
+    assert ineligible.status_code == 422
+    assert list(ineligible.json()["errors"]) == ["items.0"]
+    assert invoiced.status_code == 422
+    assert invoiced.json()["errors"] == {
+        "items.0": ["The item is already on another order of this type."]
+    }
+    assert bad_charge.status_code == 422
+    assert list(bad_charge.json()["errors"]) == ["additional_charges.0.amount"]
+    assert (await activity_count(session), await order_count(session)) == before
+    assert taken.id
+
+
+async def test_update_order_status_charges_and_address(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    order, _ = await order_with_lots(session, 1)
+    headers = await auth(graphql, staff)
+
+    # when
+    status = await http.patch(f"{URL}/{order.id}", json={"status": "in_process"}, headers=headers)
+    charges = await http.patch(
+        f"{URL}/{order.id}",
+        json={
+            "additional_charges": [{"term": {"id": "Handling"}, "amount": "10.00", "tax": "1.00"}],
+            "use_custom_address": True,
+            "custom_address": {"country": "FR", "locality": "Paris"},
+        },
+        headers=headers,
+    )
+
+    # then
+    assert status.status_code == 200
+    assert status.json()["data"][0]["status"]["id"] == "in_process"
+    assert charges.status_code == 200
+    (row,) = charges.json()["data"]
+    assert row["status"]["id"] == "in_process"
+    assert row["grand_total"] == "1261.00"
+    assert [c["term"]["id"] for c in row["additional_charges"]] == ["Handling"]
+    assert row["use_custom_address"] is True
+    assert row["custom_address"]["country"] == "FR"
+    assert row["custom_address"]["locality"] == "Paris"
+    assert row["invoice_data"]["header_left"]["buyer_address"]["locality"] == "Paris"
+
+
+async def test_update_errors(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    order, _ = await order_with_lots(session, 1)
+    locked, _ = await order_with_lots(session, 1, status=models.OrderStatus.LOCKED)
+    headers = await auth(graphql, staff)
+    before = await activity_count(session)
+
+    # when
+    unknown = await http.patch(f"{URL}/999999", json={"status": "finished"}, headers=headers)
+    transition = await http.patch(f"{URL}/{order.id}", json={"status": "locked"}, headers=headers)
+    frozen = await http.patch(
+        f"{URL}/{locked.id}", json={"use_custom_address": True}, headers=headers
+    )
+    bad_charge = await http.patch(
+        f"{URL}/{order.id}", json={"additional_charges": [{"amount": "1.00"}]}, headers=headers
+    )
+
+    # then
+    assert unknown.status_code == 404
+    assert unknown.json()["detail"] == "Order with ID 999999 does not exist"
+    assert transition.status_code == 422
+    assert transition.json() == {
+        "type": UNPROCESSABLE,
+        "title": "Invalid status transition",
+        "status": 422,
+        "detail": "Invalid status transition",
+        "errors": {"status": ["Invalid status transition"]},
+    }
+    assert frozen.status_code == 422
+    assert frozen.json()["title"] == "Order is locked"
+    assert bad_charge.status_code == 422
+    assert list(bad_charge.json()["errors"]) == ["additional_charges.0.term"]
+    assert await activity_count(session) == before
