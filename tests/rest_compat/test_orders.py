@@ -584,3 +584,205 @@ async def test_update_errors(
     assert bad_charge.status_code == 422
     assert list(bad_charge.json()["errors"]) == ["additional_charges.0.term"]
     assert await activity_count(session) == before
+
+
+SPLIT = "/api/v1.0/order-split"
+CREDIT = "/api/v1.0/order-create-credit-note"
+REISSUE = "/api/v1.0/order-cancel-and-reissue"
+
+
+async def test_split_order(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    order, items = await order_with_lots(session, 3)
+    headers = await auth(graphql, staff)
+
+    # when
+    response = await http.patch(
+        SPLIT, json={"order": str(order.id), "items": [str(items[1].id)]}, headers=headers
+    )
+
+    # then
+    assert response.status_code == 200
+    data = response.json()["data"]
+    assert data == {
+        "new_order_id": data["new_order_id"],
+        "original_order_id": str(order.id),
+        "moved_items": [str(items[1].id)],
+    }
+    assert data["new_order_id"] != str(order.id)
+    source = (await http.get(f"{URL}/{order.id}", headers=headers)).json()["data"][0]
+    target = (await http.get(f"{URL}/{data['new_order_id']}", headers=headers)).json()["data"][0]
+    assert source["items"] == [str(items[0].id), str(items[2].id)]
+    assert source["grand_total"] == "2500.00"
+    assert target["items"] == [str(items[1].id)]
+    assert target["grand_total"] == "1250.00"
+    assert target["status"]["id"] == "new"
+
+
+async def test_split_errors(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    order, items = await order_with_lots(session, 2)
+    finished, finished_items = await order_with_lots(session, 2, status=models.OrderStatus.FINISHED)
+    stranger = await factories.create_item(session)
+    headers = await auth(graphql, staff)
+    before = (await activity_count(session), await order_count(session))
+
+    # when
+    missing = await http.patch(SPLIT, json={"order": str(order.id)}, headers=headers)
+    empty = await http.patch(SPLIT, json={"order": str(order.id), "items": []}, headers=headers)
+    unknown = await http.patch(
+        SPLIT, json={"order": "999999", "items": [str(items[0].id)]}, headers=headers
+    )
+    not_on_order = await http.patch(
+        SPLIT, json={"order": str(order.id), "items": [str(stranger.id)]}, headers=headers
+    )
+    everything = await http.patch(
+        SPLIT, json={"order": str(order.id), "items": [str(i.id) for i in items]}, headers=headers
+    )
+    closed = await http.patch(
+        SPLIT,
+        json={"order": str(finished.id), "items": [str(finished_items[0].id)]},
+        headers=headers,
+    )
+
+    # then
+    assert missing.status_code == 400
+    assert missing.json()["errors"] == {"items": ["This field is required."]}
+    assert empty.status_code == 400
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"] == {"order": ["Order not found."]}
+    assert not_on_order.status_code == 422
+    assert not_on_order.json()["errors"] == {"items.0": ["The item is not on the order."]}
+    assert everything.status_code == 422
+    assert everything.json()["errors"] == {"items": ["At least one item must stay on the order."]}
+    assert closed.status_code == 422
+    assert list(closed.json()["errors"]) == ["order"]
+    assert (await activity_count(session), await order_count(session)) == before
+
+
+async def test_create_credit_note(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    order, items = await order_with_lots(session, 2, status=models.OrderStatus.FINISHED)
+    headers = await auth(graphql, staff)
+
+    # when
+    response = await http.post(
+        f"{CREDIT}/{order.id}", json={"items": [str(items[0].id)]}, headers=headers
+    )
+
+    # then
+    assert response.status_code == 200
+    body = response.json()
+    assert list(body) == ["data"]
+    assert list(body["data"]) == ["credit_note_order_nid"]
+    note_id = body["data"]["credit_note_order_nid"]
+    note = (await http.get(f"{URL}/{note_id}", headers=headers)).json()["data"][0]
+    assert note["type"] == {"id": "credit_note", "value": "credit_note", "label": "Credit Note"}
+    assert note["status"]["id"] == "finished"
+    assert note["original_order"] == {"id": str(order.id), "label": f"Order #{order.number}"}
+    assert note["items"] == [str(items[0].id)]
+    assert note["grand_total"] == "-1250.00"
+
+
+async def test_credit_note_errors(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    order, items = await order_with_lots(session, 1, status=models.OrderStatus.FINISHED)
+    open_order, open_items = await order_with_lots(session, 1)
+    headers = await auth(graphql, staff)
+    first = await http.post(
+        f"{CREDIT}/{order.id}", json={"items": [str(items[0].id)]}, headers=headers
+    )
+    assert first.status_code == 200
+    before = (await activity_count(session), await order_count(session))
+
+    # when
+    unknown = await http.post(f"{CREDIT}/999999", json={"items": ["1"]}, headers=headers)
+    missing = await http.post(f"{CREDIT}/{order.id}", json={}, headers=headers)
+    empty = await http.post(f"{CREDIT}/{order.id}", json={"items": []}, headers=headers)
+    too_many = await http.post(
+        f"{CREDIT}/{order.id}", json={"items": [str(n) for n in range(1, 102)]}, headers=headers
+    )
+    wrong_status = await http.post(
+        f"{CREDIT}/{open_order.id}", json={"items": [str(open_items[0].id)]}, headers=headers
+    )
+    again = await http.post(
+        f"{CREDIT}/{order.id}", json={"items": [str(items[0].id)]}, headers=headers
+    )
+
+    # then
+    assert unknown.status_code == 404
+    assert unknown.json()["detail"] == "Order with ID 999999 does not exist"
+    assert missing.status_code == 400
+    assert empty.status_code == 400
+    assert too_many.status_code == 422
+    assert too_many.json()["title"] == "Maximum 100 items per credit note"
+    assert too_many.json()["errors"]["items"] == ["Maximum 100 items per credit note"]
+    assert wrong_status.status_code == 422
+    assert wrong_status.json()["title"] == "Order must be in 'finished' or 'locked' status"
+    assert again.status_code == 422
+    assert again.json()["errors"] == {"items.0": ["The item is already credited."]}
+    assert (await activity_count(session), await order_count(session)) == before
+
+
+async def test_cancel_and_reissue(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    order, items = await order_with_lots(session, 2, status=models.OrderStatus.LOCKED)
+    headers = await auth(graphql, staff)
+
+    # when
+    response = await http.post(f"{REISSUE}/{order.id}", headers=headers)
+
+    # then
+    assert response.status_code == 200
+    data = response.json()["data"]
+    assert list(data) == ["new_order_nid", "credit_note_nid"]
+    source = (await http.get(f"{URL}/{order.id}", headers=headers)).json()["data"][0]
+    new = (await http.get(f"{URL}/{data['new_order_nid']}", headers=headers)).json()["data"][0]
+    note = (await http.get(f"{URL}/{data['credit_note_nid']}", headers=headers)).json()["data"][0]
+    assert source["status"]["id"] == "canceled"
+    assert new["status"]["id"] == "new"
+    assert new["type"]["id"] == "bidder"
+    assert new["items"] == [str(i.id) for i in items]
+    assert new["original_order"]["id"] == str(order.id)
+    assert note["type"]["id"] == "credit_note"
+    assert note["grand_total"] == "-2500.00"
+    assert note["original_order"]["id"] == str(order.id)
+
+
+async def test_cancel_and_reissue_errors(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    bidder = await factories.create_bidder(session)
+    order, _ = await order_with_lots(session, 1, status=models.OrderStatus.FINISHED)
+    locked, _ = await order_with_lots(session, 1, status=models.OrderStatus.LOCKED)
+    headers = await auth(graphql, staff)
+    before = (await activity_count(session), await order_count(session))
+
+    # when
+    unknown = await http.post(f"{REISSUE}/999999", headers=headers)
+    not_locked = await http.post(f"{REISSUE}/{order.id}", json={"x": 1}, headers=headers)
+    token_mode = await http.post(f"{REISSUE}/{locked.id}", headers=await auth(graphql, bidder))
+
+    # then
+    assert unknown.status_code == 404
+    assert not_locked.status_code == 422
+    assert not_locked.json()["title"] == "Only locked orders can be canceled and reissued"
+    assert token_mode.status_code == 403
+    assert (await activity_count(session), await order_count(session)) == before
