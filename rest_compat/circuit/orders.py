@@ -262,7 +262,9 @@ def represent(
         "amount_due": money(order.grand_total - order.amount_paid),
         "customer_number": client.customer_number if client else None,
         "bidder_ids": [bidder_number] if bidder_number else [],
-        "shipping_weight": float(order.shipping_weight) if order.shipping_weight else None,
+        "shipping_weight": (
+            None if order.shipping_weight is None else float(order.shipping_weight)
+        ),
         "payment_type_letter": order.payment_type_letter,
         "additional_charges": [_charge(line) for line in own_charges],
         "use_custom_address": order.use_custom_address,

@@ -15,6 +15,7 @@ from db import models
 from rest_compat.circuit.orders import Order
 from rest_compat.shapes import ListEnvelope, SingleEnvelope
 from tests import factories
+from tests.conftest import StatementCounter
 from tests.graphql_client import GraphQLClient
 
 RFC2616 = "https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html"
@@ -786,3 +787,32 @@ async def test_cancel_and_reissue_errors(
     assert not_locked.json()["title"] == "Only locked orders can be canceled and reissued"
     assert token_mode.status_code == 403
     assert (await activity_count(session), await order_count(session)) == before
+
+
+async def test_list_statements_do_not_grow_with_rows(
+    http: httpx.AsyncClient,
+    graphql: GraphQLClient,
+    session: AsyncSession,
+    count_queries: StatementCounter,
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    headers = await auth(graphql, staff)
+    await order_with_lots(session, 1)
+    with count_queries.counting():
+        await http.get(URL, headers=headers)
+    few = count_queries.count
+    for _ in range(5):
+        client = await factories.create_client(session)
+        await factories.create_address(session, client=client, is_default=True)
+        order, _ = await order_with_lots(session, 2, client=client)
+        await factories.create_order(session, client=client, original_order_id=order.id)
+    graphql.session.expunge_all()
+
+    # when
+    with count_queries.counting():
+        response = await http.get(URL, headers=headers)
+
+    # then
+    assert response.json()["count"] == 11
+    assert count_queries.count == few
