@@ -99,6 +99,12 @@ async def orders_by_ids(db: OperationDB, viewer: Viewer, ids: Sequence[int]) -> 
     return await rows_by_ids(db, readable_orders(viewer), ids)
 
 
+async def order_exists(db: OperationDB, order_id: int) -> bool:
+    """Whether the order exists, readable or not (to answer 403 rather than 404)."""
+    stmt = sa.select(sa.exists().where(col(O.id) == order_id))
+    return bool(await db.scalar(stmt))
+
+
 async def order_lines_by_ids(db: OperationDB, viewer: Viewer, ids: Sequence[int]) -> list[Any]:
     """Readable order lines by id, aligned with ``ids``."""
     return await rows_by_ids(db, readable_order_lines(viewer), ids)

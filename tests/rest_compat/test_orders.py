@@ -96,7 +96,15 @@ async def test_get_order_shape(
         thoroughfare="1 Main Street",
     )
     sale = await factories.create_sale(session, title="Summer Auction")
-    item = await sold_lot(session, sale, client)
+    consignment = await factories.create_consignment(session, sale=sale, number="CON-7")
+    item = await factories.create_item(
+        session,
+        sale=sale,
+        consignment=consignment,
+        status=models.ItemStatus.SOLD,
+        hammer_price=D("1000.00"),
+        winner_id=client.id,
+    )
     order = await factories.create_order(
         session,
         client=client,
@@ -183,7 +191,7 @@ async def test_get_order_shape(
                         "hammer_price": "1000.00",
                         "commission": "250.00",
                         "tax_id": "0.0000",
-                        "consignment_number": "",
+                        "consignment_number": "CON-7",
                     }
                 ]
             },
