@@ -20,8 +20,10 @@ from rest_compat.circuit import (
     items,
     me,
     notes,
+    orders,
     queue,
     sales,
+    transactions,
 )
 from rest_compat.content import router as content_router
 from rest_compat.deps import RestState
@@ -44,6 +46,8 @@ circuit.include_router(me.pusher)
 circuit.include_router(sales.router)
 circuit.include_router(items.router)
 circuit.include_router(consignments.router)
+circuit.include_router(orders.router)
+circuit.include_router(transactions.router)
 
 _ROUTES: list[tuple[str, APIRouter]] = [
     ("", auth.router),
@@ -57,6 +61,8 @@ _ROUTES: list[tuple[str, APIRouter]] = [
     (API_PREFIX, sales.router),
     (API_PREFIX, items.router),
     (API_PREFIX, consignments.router),
+    (API_PREFIX, orders.router),
+    (API_PREFIX, transactions.router),
     ("", ecommerce),
 ]
 

@@ -34,6 +34,24 @@ def amount_due_expression() -> ColumnElement[Decimal]:
     return col(O.grand_total) - col(O.amount_paid)
 
 
+def _owner_column(column: Any) -> Any:
+    """A column of the order's owner, as a correlated scalar subquery (filterable)."""
+    return (
+        sa.select(column)
+        .where(col(models.Client.id) == col(O.client_id))
+        .correlate(O)
+        .scalar_subquery()
+    )
+
+
+SALE_TITLE = (
+    sa.select(col(models.Sale.title))
+    .where(col(models.Sale.id) == col(O.sale_id))
+    .correlate(O)
+    .scalar_subquery()
+)
+
+
 ORDER_LIST = ListSpec(
     model=O,
     fields={
@@ -48,6 +66,10 @@ ORDER_LIST = ListSpec(
         "amount_due": amount_due_expression(),
         "payment_type_letter": O.payment_type_letter,
         "delivery_status": O.delivery_status,
+        "shipping_weight": O.shipping_weight,
+        "customer_number": _owner_column(col(models.Client.customer_number)),
+        "bidder_number": _owner_column(col(models.Client.bidder_number)),
+        "sale_title": SALE_TITLE,
         "created_at": O.created_at,
         "updated_at": O.updated_at,
     },
@@ -75,6 +97,12 @@ LINE_ORDER = (L.position, L.id)
 async def orders_by_ids(db: OperationDB, viewer: Viewer, ids: Sequence[int]) -> list[Any]:
     """Readable orders by id, aligned with ``ids``."""
     return await rows_by_ids(db, readable_orders(viewer), ids)
+
+
+async def order_exists(db: OperationDB, order_id: int) -> bool:
+    """Whether the order exists, readable or not (to answer 403 rather than 404)."""
+    stmt = sa.select(sa.exists().where(col(O.id) == order_id))
+    return bool(await db.scalar(stmt))
 
 
 async def order_lines_by_ids(db: OperationDB, viewer: Viewer, ids: Sequence[int]) -> list[Any]:

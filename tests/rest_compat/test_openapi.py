@@ -30,9 +30,18 @@ async def test_openapi_describes_the_rest_endpoints(http: httpx.AsyncClient) -> 
         "/api/v1.0/client-merge",
         "/api/v1.0/client-address",
         "/api/v1.0/client-address/{id}",
+        "/api/v1.0/orders",
+        "/api/v1.0/orders/{id}",
+        "/api/v1.0/order-split",
+        "/api/v1.0/order-create-credit-note/{order_id}",
+        "/api/v1.0/order-cancel-and-reissue/{order_id}",
+        "/api/v1.0/transactions",
     }
     assert not any(path.startswith("/graphql") for path in paths)
     assert set(paths["/api/v1.0/datatable-clients/{id}"]) == {"get", "patch"}
+    assert set(paths["/api/v1.0/orders"]) == {"get", "post"}
+    assert set(paths["/api/v1.0/orders/{id}"]) == {"get", "patch"}
+    assert set(paths["/api/v1.0/transactions"]) == {"get", "post"}
     assert set(paths["/api/v1.0/client-address/{id}"]) == {"get", "patch", "delete"}
     schemas = spec["components"]["schemas"]
     client = schemas["Client"]["properties"]
