@@ -87,7 +87,8 @@ CLIENT_LIST = ListSpec(
         C.mobile,
         C.bidder_number,
         C.customer_number,
-        C.uuid,
+        # Not the uuid: a word such as "ada" is a substring of many random uuids (hex);
+        # `filter[uuid]` / the exact id finds a client by uuid.
     ),
 )
 
