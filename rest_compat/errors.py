@@ -155,3 +155,8 @@ async def domain_error_handler(request: Request, exc: Exception) -> Response:
     """FastAPI exception handler for a ``DomainError`` a REST route let through."""
     assert isinstance(exc, DomainError)
     return from_domain(exc).response()
+
+
+def not_found(entity: str, entity_id: object) -> RestError:
+    """404 for the entity a path names (A10.2: ``<Entity> with ID <id> does not exist``)."""
+    return RestError(404, "Resource not found", f"{entity} with ID {entity_id} does not exist")

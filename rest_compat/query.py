@@ -17,12 +17,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from fastapi import Request
 from sqlalchemy.sql import Select
 
 from db.queries import batch
 from db.queries.listing import Condition, ListError, ListQuery, ListSpec, Sort
 from db.session import OperationDB
-from rest_compat.errors import RestError
+from rest_compat.errors import RestError, not_found
 
 DEFAULT_RANGE = 25
 MAX_RANGE = 500
@@ -43,6 +44,20 @@ def path_id(text: str) -> int | None:
     if not digits(text) or not 0 < int(text) <= MAX_ID:
         return None
     return int(text)
+
+
+def entity_id(text: str, entity: str) -> int:
+    """The id a path names, or the entity's 404: every path-id route reads its id here."""
+    value = path_id(text)
+    if value is None:
+        raise not_found(entity, text)
+    return value
+
+
+def fields_param(request: Request) -> list[str]:
+    """The names in ``?fields=a,b`` (A6), blanks dropped."""
+    raw = request.query_params.get("fields") or ""
+    return [part.strip() for part in raw.split(",") if part.strip()]
 
 
 RESERVED = frozenset({"range", "page", "sort", "fields", "global_search", "access_token"})

@@ -23,14 +23,14 @@ from domain.errors import DomainError
 from domain.principal import Principal
 from rest_compat.circuit.bodies import json_object, required, to_bool, to_id
 from rest_compat.deps import caller, operation_db
-from rest_compat.errors import RestError, from_domain
+from rest_compat.errors import RestError, from_domain, not_found
 from rest_compat.query import (
     FilterField,
     Kind,
     Resource,
+    entity_id,
     parse_fields,
     parse_list,
-    path_id,
     run_list,
 )
 from rest_compat.shapes import (
@@ -149,15 +149,12 @@ class AddressInput(BaseModel):
     default_address: Flag | None = Field(default=None, description="Make this the default.")
 
 
-def _not_found(address_id: str) -> RestError:
-    return RestError(404, "Resource not found", f"Address with ID {address_id} does not exist")
+def _not_found(value: str) -> RestError:
+    return not_found("Address", value)
 
 
 def _path_id(value: str) -> int:
-    address_id = path_id(value)
-    if address_id is None:
-        raise _not_found(value)
-    return address_id
+    return entity_id(value, "Address")
 
 
 async def _fresh(db: OperationDB, principal: Principal, address_id: int) -> dict[str, Any]:

@@ -39,15 +39,16 @@ from rest_compat.circuit.bodies import (
     to_id,
 )
 from rest_compat.deps import caller, operation_db
-from rest_compat.errors import ACCESS_DENIED, RestError, from_domain
+from rest_compat.errors import ACCESS_DENIED, RestError, from_domain, not_found
 from rest_compat.query import (
     FilterField,
     Kind,
     Match,
     Resource,
+    entity_id,
+    fields_param,
     parse_fields,
     parse_list,
-    path_id,
     run_list,
 )
 from rest_compat.shapes import (
@@ -483,15 +484,12 @@ async def _fresh(db: OperationDB, principal: Principal, client_id: int) -> dict[
     return row
 
 
-def _not_found(client_id: str) -> RestError:
-    return RestError(404, "Resource not found", f"Client with ID {client_id} does not exist")
+def _not_found(value: str) -> RestError:
+    return not_found("Client", value)
 
 
 def _path_id(value: str) -> int:
-    client_id = path_id(value)
-    if client_id is None:
-        raise _not_found(value)
-    return client_id
+    return entity_id(value, "Client")
 
 
 # -- response models -----------------------------------------------------------------------
@@ -737,7 +735,7 @@ async def get_client(
 ) -> Response:
     """B1.2. A token-mode caller may read only their own record (403 otherwise)."""
     client_id = _path_id(id)
-    fields = parse_fields(CLIENTS, _fields_param(request))
+    fields = parse_fields(CLIENTS, fields_param(request))
     if not principal.is_staff and not principal.owns_client(client_id):
         raise RestError(403, "Access denied", ACCESS_DENIED)
     (client,) = await clients_by_ids(db, principal, [client_id])
@@ -745,11 +743,6 @@ async def get_client(
         raise _not_found(id)
     (row,) = await represent_all(db, principal, [client])
     return single(select(row, fields))
-
-
-def _fields_param(request: Request) -> list[str]:
-    raw = request.query_params.get("fields") or ""
-    return [part.strip() for part in raw.split(",") if part.strip()]
 
 
 @router.post(

@@ -39,8 +39,17 @@ from rest_compat.circuit.bodies import (
 )
 from rest_compat.circuit.clients import label as client_label
 from rest_compat.deps import caller, operation_db
-from rest_compat.errors import RestError, from_domain
-from rest_compat.query import FilterField, Kind, Match, Resource, convert, parse_list, run_list
+from rest_compat.errors import RestError, from_domain, not_found
+from rest_compat.query import (
+    FilterField,
+    Kind,
+    Match,
+    Resource,
+    convert,
+    entity_id,
+    parse_list,
+    run_list,
+)
 from rest_compat.shapes import (
     Cents,
     EnumValue,
@@ -540,8 +549,8 @@ async def _fresh(request: Request, db: OperationDB, principal: Principal, cid: i
     return row
 
 
-def _not_found(cid: str) -> RestError:
-    return RestError(404, "Resource not found", f"Consignment with ID {cid} does not exist")
+def _not_found(value: str) -> RestError:
+    return not_found("Consignment", value)
 
 
 @router.post(
@@ -595,10 +604,11 @@ async def update_consignment(
     principal: Principal = Depends(caller),
 ) -> Response:
     """B3.3: only the fields sent change (multifield arrays replace)."""
-    if not id.isdigit():
-        raise _not_found(id)
+    consignment_id = entity_id(id, "Consignment")
     body = await json_object(request)
-    cmd = use_cases.UpdateConsignment(consignment_id=int(id), changes=consignment_values(body))
+    cmd = use_cases.UpdateConsignment(
+        consignment_id=consignment_id, changes=consignment_values(body)
+    )
     try:
         await use_cases.update_consignment(db, principal, cmd)
     except DomainError as exc:

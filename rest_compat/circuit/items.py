@@ -44,13 +44,15 @@ from rest_compat.circuit.bodies import (
     to_id,
 )
 from rest_compat.deps import RestState, caller, operation_db, rest_state
-from rest_compat.errors import RestError, from_domain
+from rest_compat.errors import RestError, from_domain, not_found
 from rest_compat.query import (
     FilterField,
     Kind,
     Match,
     Resource,
     convert,
+    entity_id,
+    fields_param,
     parse_fields,
     parse_list,
     run_list,
@@ -522,19 +524,12 @@ async def fresh(
     return row
 
 
-def _not_found(item_id: str) -> RestError:
-    return RestError(404, "Resource not found", f"Item with ID {item_id} does not exist")
+def _not_found(value: str) -> RestError:
+    return not_found("Item", value)
 
 
 def _path_id(value: str) -> int:
-    if not value.isdigit():
-        raise _not_found(value)
-    return int(value)
-
-
-def _fields_param(request: Request) -> list[str]:
-    raw = request.query_params.get("fields") or ""
-    return [part.strip() for part in raw.split(",") if part.strip()]
+    return entity_id(value, "Item")
 
 
 # -- response models -----------------------------------------------------------------------
@@ -734,7 +729,7 @@ async def get_item(
 ) -> Response:
     """B5.2."""
     item_id = _path_id(id)
-    fields = parse_fields(ITEMS, _fields_param(request))
+    fields = parse_fields(ITEMS, fields_param(request))
     (item,) = await items_by_ids(db, principal, [item_id])
     if item is None:
         raise _not_found(id)

@@ -32,8 +32,17 @@ from domain.principal import Principal
 from rest_compat.circuit.bodies import FormatErrors, json_object, number, required, to_date, to_id
 from rest_compat.circuit.clients import label as client_label
 from rest_compat.deps import caller, operation_db
-from rest_compat.errors import ACCESS_DENIED, RestError, from_domain
-from rest_compat.query import FilterField, Kind, Match, Resource, parse_fields, parse_list, run_list
+from rest_compat.errors import ACCESS_DENIED, RestError, from_domain, not_found
+from rest_compat.query import (
+    FilterField,
+    Kind,
+    Match,
+    Resource,
+    entity_id,
+    parse_fields,
+    parse_list,
+    run_list,
+)
 from rest_compat.shapes import (
     EnumValue,
     Id,
@@ -339,14 +348,12 @@ async def _fresh(db: OperationDB, principal: Principal, order_id: int) -> dict[s
     return row
 
 
-def _not_found(order_id: str) -> RestError:
-    return RestError(404, "Resource not found", f"Order with ID {order_id} does not exist")
+def _not_found(value: str) -> RestError:
+    return not_found("Order", value)
 
 
 def _path_id(value: str) -> int:
-    if not value.isdigit():
-        raise _not_found(value)
-    return int(value)
+    return entity_id(value, "Order")
 
 
 # -- input ---------------------------------------------------------------------------------

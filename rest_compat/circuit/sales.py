@@ -33,8 +33,17 @@ from domain.errors import DomainError
 from domain.principal import Principal
 from rest_compat.circuit.bodies import FormatErrors, json_object, number, to_bool, to_moment
 from rest_compat.deps import caller, operation_db
-from rest_compat.errors import RestError, from_domain
-from rest_compat.query import FilterField, Kind, Resource, parse_fields, parse_list, run_list
+from rest_compat.errors import RestError, from_domain, not_found
+from rest_compat.query import (
+    FilterField,
+    Kind,
+    Resource,
+    entity_id,
+    fields_param,
+    parse_fields,
+    parse_list,
+    run_list,
+)
 from rest_compat.shapes import (
     EnumValue,
     Flag,
@@ -368,19 +377,12 @@ async def _fresh(db: OperationDB, principal: Principal, sale_id: int) -> dict[st
     return row
 
 
-def _not_found(sale_id: str) -> RestError:
-    return RestError(404, "Resource not found", f"Sale with ID {sale_id} does not exist")
+def _not_found(value: str) -> RestError:
+    return not_found("Sale", value)
 
 
 def _path_id(value: str) -> int:
-    if not value.isdigit():
-        raise _not_found(value)
-    return int(value)
-
-
-def _fields_param(request: Request) -> list[str]:
-    raw = request.query_params.get("fields") or ""
-    return [part.strip() for part in raw.split(",") if part.strip()]
+    return entity_id(value, "Sale")
 
 
 # -- response models -----------------------------------------------------------------------
@@ -525,7 +527,7 @@ async def get_sale(
 ) -> Response:
     """B6.2."""
     sale_id = _path_id(id)
-    fields = parse_fields(SALES, _fields_param(request))
+    fields = parse_fields(SALES, fields_param(request))
     (sale,) = await sales_by_ids(db, principal, [sale_id])
     if sale is None:
         raise _not_found(id)
