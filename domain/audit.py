@@ -80,12 +80,18 @@ async def record(
 
 
 async def record_created(
-    session: AsyncSession, principal: Principal, entity_type: models.EntityType, row: SQLModel
+    session: AsyncSession,
+    principal: Principal,
+    entity_type: models.EntityType,
+    row: SQLModel,
+    extra: Mapping[str, Any] | None = None,
 ) -> models.Activity:
-    """Audit a new row: every field, ``before`` null. The row must be flushed (it has an id)."""
-    return await record(
-        session, principal, "create", entity_type, _id(row), diff({}, snapshot(row))
-    )
+    """Audit a new row: every field, ``before`` null. The row must be flushed (it has an id).
+
+    ``extra`` holds fields kept outside the row (term lists), in JSON form.
+    """
+    after = snapshot(row) | dict(extra or {})
+    return await record(session, principal, "create", entity_type, _id(row), diff({}, after))
 
 
 async def record_updated(
@@ -95,9 +101,16 @@ async def record_updated(
     row: SQLModel,
     before: Mapping[str, Any],
     action: str = "update",
+    extra: Mapping[str, Any] | None = None,
 ) -> models.Activity | None:
-    """Audit the fields of ``row`` that differ from ``before`` (a ``snapshot``); none, no row."""
-    changes = diff(before, snapshot(row, before.keys()))
+    """Audit the fields of ``row`` that differ from ``before`` (a ``snapshot``); none, no row.
+
+    ``extra`` holds the new values of fields kept outside the row (term lists); their old
+    values are in ``before``.
+    """
+    outside = dict(extra or {})
+    after = snapshot(row, [name for name in before if name not in outside]) | outside
+    changes = diff(before, after)
     if not changes:
         return None
     return await record(session, principal, action, entity_type, _id(row), changes)

@@ -44,6 +44,7 @@ class UserErrorCode(enum.StrEnum):
     ORDER_CANCELED = "ORDER_CANCELED"
     OVERPAYMENT = "OVERPAYMENT"
     REFUND_EXCEEDS_PAID = "REFUND_EXCEEDS_PAID"
+    IN_USE = "IN_USE"
 
 
 class DomainError(Exception):

@@ -22,8 +22,9 @@ from typing import Any
 
 from db import models
 from db.queries import catalogue as queries
+from db.queries.term import SALE_LINKS, term_ids_by_owner
 from db.session import OperationDB
-from domain import audit
+from domain import audit, terms
 from domain import rows as row_fields
 from domain.errors import Forbidden, NotFound, RuleViolation, UserErrorCode
 from domain.fields import Checks, camel
@@ -58,6 +59,8 @@ WRITABLE = frozenset(
         "additional_charges",
     }
 )
+TERM_FIELDS = terms.SALE_FIELDS
+"""``departments``, ``bid_steps``, ``catalog``: resolved by ``domain.terms``, replaced whole."""
 FROZEN_ONCE_BID = ("currency", "kind")
 NOT_NULL = (
     "title",
@@ -100,7 +103,7 @@ def _staff(principal: Principal) -> None:
 
 
 def _fields(values: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = set(values) - WRITABLE
+    unknown = set(values) - WRITABLE - set(TERM_FIELDS)
     if unknown:
         raise ValueError(f"not writable on a sale: {sorted(unknown)}")
     return dict(values)
@@ -169,11 +172,15 @@ async def create_sale(db: OperationDB, principal: Principal, cmd: CreateSale) ->
     values.setdefault("title", "")
     checks = _clean_rows(values)
     async with db.transaction() as session:
-        sale = models.Sale(**values)
+        sent_terms = await terms.resolve(session, checks, TERM_FIELDS, values)
+        sale = models.Sale(**{k: v for k, v in values.items() if k not in TERM_FIELDS})
         await _check(db, sale, values, checks)
         session.add(sale)
         await session.flush()
-        await audit.record_created(session, principal, models.EntityType.SALE, sale)
+        await terms.write(session, SALE_LINKS, TERM_FIELDS, sale.id, sent_terms)
+        await audit.record_created(
+            session, principal, models.EntityType.SALE, sale, extra=sent_terms
+        )
         await publish(
             session, EntityUpdated(bundle="sale", entity_id=sale.id, user_id=principal.user_id)
         )
@@ -189,12 +196,19 @@ async def update_sale(db: OperationDB, principal: Principal, cmd: UpdateSale) ->
         sale = await queries.lock_sale(db, cmd.sale_id)
         if sale is None:
             raise NotFound("Sale not found.")
-        before = audit.snapshot(sale)
+        sent_terms = await terms.resolve(session, checks, TERM_FIELDS, changes)
+        old_terms = await term_ids_by_owner(session, SALE_LINKS, [sale.id]) if sent_terms else {}
+        old, new = terms.changes(old_terms.get(sale.id, {}), sent_terms)
+        before = audit.snapshot(sale) | old
         for name, value in changes.items():
-            setattr(sale, name, [] if name == "increments" and value is None else value)
+            if name not in TERM_FIELDS:
+                setattr(sale, name, [] if name == "increments" and value is None else value)
         await _check(db, sale, changes, checks)
         await session.flush()
-        if await audit.record_updated(session, principal, models.EntityType.SALE, sale, before):
+        await terms.write(session, SALE_LINKS, TERM_FIELDS, sale.id, sent_terms)
+        if await audit.record_updated(
+            session, principal, models.EntityType.SALE, sale, before, extra=new
+        ):
             await publish(session, *_events(sale, principal))
     return sale
 

@@ -24,6 +24,7 @@ from db.models.order import Order, OrderLine, OrderNumberCounter, Transaction
 from db.models.rate_limit import RateLimitCounter
 from db.models.record import Activity, File, Note
 from db.models.sale import DEFAULT_INCREMENTS, Category, Sale
+from db.models.term import ClientTerm, ItemTerm, SaleTerm, Term
 from db.models.user import AccessToken, User
 
 __all__ = [
@@ -40,12 +41,14 @@ __all__ = [
     "Client",
     "ClientConnection",
     "ClientStatus",
+    "ClientTerm",
     "Consignment",
     "EntityType",
     "File",
     "Item",
     "ItemImage",
     "ItemStatus",
+    "ItemTerm",
     "JobNote",
     "Note",
     "Order",
@@ -59,6 +62,8 @@ __all__ = [
     "Sale",
     "SaleKind",
     "SaleStatus",
+    "SaleTerm",
+    "Term",
     "Transaction",
     "TransactionType",
     "User",

@@ -21,6 +21,7 @@ from db import models
 from db.queries.address import addresses_by_client_ids
 from db.queries.client import CLIENT_LIST, clients_by_ids
 from db.queries.order import balances_by_client_ids
+from db.queries.term import CLIENT_LINKS, TermRow, terms_by_owner_ids
 from db.queries.user import users_by_ids
 from db.queries.visibility import readable_clients
 from db.session import OperationDB
@@ -28,6 +29,8 @@ from domain import clients as use_cases
 from domain.address_format import render
 from domain.errors import DomainError
 from domain.principal import Principal
+from domain.terms import CLIENT_FIELDS as TERM_FIELDS
+from rest_compat.circuit import terms as term_shapes
 from rest_compat.circuit.bodies import (
     FormatErrors,
     cents,
@@ -143,7 +146,7 @@ FIELDS = (
     "updated",
 )
 
-NOT_STORED = ("responsible_user", "categories", "interested_in", "source")
+NOT_STORED = ("responsible_user",)
 """B1.0 fields Gavel has no column for yet: read as [] / null, ignored on input."""
 
 _REGEX = Match.REGEX
@@ -315,6 +318,8 @@ def client_values(body: Mapping[str, Any]) -> dict[str, Any]:
             values[name] = amount
         elif name == "tags":
             values[name] = [_term(t) or "" for t in value] if isinstance(value, list) else value
+        elif name in TERM_FIELDS:
+            values[name] = term_shapes.term_input(value)
         elif name == "default_payment_method":
             values[name] = _term(value)
         elif name == "consignor_commissions":
@@ -360,6 +365,7 @@ def represent(
     default_address: models.Address | None,
     balance: Decimal,
     agent: models.User | None,
+    terms: Mapping[str, Sequence[TermRow]],
 ) -> dict[str, Any]:
     """The B1.0 representation (every field, in the table's order)."""
     staff = principal.is_staff
@@ -388,10 +394,10 @@ def represent(
         "status": enum_value(client.status.value),
         "agent": ref(agent.id, agent.full_name or agent.email) if agent and staff else None,
         "responsible_user": [],
-        "categories": [],
-        "interested_in": [],
+        "categories": term_shapes.refs(terms.get("categories", [])),
+        "interested_in": term_shapes.refs(terms.get("interested_in", [])),
         "tags": [{"id": t, "label": t} for t in client.tags],
-        "source": None,
+        "source": term_shapes.single(terms.get("source", [])),
         "bank_details": [
             {k: str(row.get(k) or "") for k in ("name", "code", "number", "owner", "iban", "bic")}
             for row in client.bank_details
@@ -457,7 +463,7 @@ def represent(
 async def represent_all(
     db: OperationDB, principal: Principal, clients: Sequence[models.Client]
 ) -> list[dict[str, Any]]:
-    """B1.0 rows for ``clients``: three statements whatever their number."""
+    """B1.0 rows for ``clients``: four statements whatever their number."""
     ids = [c.id for c in clients]
     if not ids:
         return []
@@ -465,6 +471,7 @@ async def represent_all(
     balances = await balances_by_client_ids(db, principal, ids)
     agent_ids = sorted({c.agent_user_id for c in clients if c.agent_user_id is not None})
     agents = dict(zip(agent_ids, await users_by_ids(db, principal, agent_ids), strict=True))
+    terms = await terms_by_owner_ids(db, CLIENT_LINKS, ids)
     return [
         represent(
             client,
@@ -472,8 +479,9 @@ async def represent_all(
             next((a for a in own if a.is_default), None),
             balance,
             agents.get(client.agent_user_id) if client.agent_user_id else None,
+            filed,
         )
-        for client, own, balance in zip(clients, addresses, balances, strict=True)
+        for client, own, balance, filed in zip(clients, addresses, balances, terms, strict=True)
     ]
 
 
@@ -548,10 +556,10 @@ class Client(BaseModel):
     status: EnumValue | None = None
     agent: Ref | None = Field(default=None, description="Staff only; null for others.")
     responsible_user: list[Ref] | None = Field(default=None, description="Not stored yet: [].")
-    categories: list[Ref] | None = Field(default=None, description="Not stored yet: [].")
-    interested_in: list[Ref] | None = Field(default=None, description="Not stored yet: [].")
+    categories: list[Ref] | None = Field(default=None, description="Collecting categories.")
+    interested_in: list[Ref] | None = Field(default=None, description="Interests (terms).")
     tags: list[Ref] | None = None
-    source: Ref | None = Field(default=None, description="Not stored yet: null.")
+    source: Ref | None = Field(default=None, description="Where the client came from (a term).")
     bank_details: list[BankRow] | None = None
     default_payment_method: Ref | None = None
     invoice_release_limit: str | None = Field(default=None, description="Decimal string.")
@@ -638,6 +646,9 @@ class ClientInput(BaseModel):
     )
     agent: Id | None = Field(default=None, description="User id.")
     tags: list[Id] | None = Field(default=None, description="Term ids or labels.")
+    categories: list[Id] | None = Field(default=None, description="Category ids or labels.")
+    interested_in: list[Id] | None = Field(default=None, description="Term ids or labels.")
+    source: Id | None = Field(default=None, description="A term id or label.")
     bank_details: list[dict[str, str]] | None = None
     default_payment_method: Id | None = Field(default=None, description="Term id or label.")
     invoice_release_limit: Cents | None = Field(default=None, description="Integer cents.")

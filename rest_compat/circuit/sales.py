@@ -26,11 +26,14 @@ from db.queries.sale import (
     sale_status,
     sales_by_ids,
 )
+from db.queries.term import SALE_LINKS, TermRow, terms_by_owner_ids
 from db.queries.visibility import readable_sales
 from db.session import OperationDB
 from domain import sales as use_cases
 from domain.errors import DomainError
 from domain.principal import Principal
+from domain.terms import SALE_FIELDS as TERM_FIELDS
+from rest_compat.circuit import terms as term_shapes
 from rest_compat.circuit.bodies import FormatErrors, json_object, number, to_bool, to_moment
 from rest_compat.deps import caller, operation_db
 from rest_compat.errors import RestError, from_domain, not_found
@@ -47,6 +50,7 @@ from rest_compat.query import (
 from rest_compat.shapes import (
     EnumValue,
     Flag,
+    Id,
     ListEnvelope,
     Millis,
     Ref,
@@ -122,7 +126,6 @@ NOT_STORED = (
     "auto_sync_image_end_date",
     "post_sale_discount",
     "initial_finder_fees_orders",
-    "bid_steps",
     "next_consignment_notice",
     "date_and_location_string",
     "item_images_dir",
@@ -131,9 +134,7 @@ NOT_STORED = (
     "pdf_link",
     "pdf_sale_result",
     "e_book_link",
-    "departments",
     "external_ids",
-    "catalog",
     "logo",
     "image_stats",
     "sale_url",
@@ -262,6 +263,8 @@ def sale_values(body: Mapping[str, Any]) -> dict[str, Any]:
                 values["buyers_premium_rate"] = rate
         elif name == "additional_charges":
             values[name] = charge_rows(value)
+        elif name in TERM_FIELDS:
+            values[name] = term_shapes.term_input(value)
         elif name not in FIELDS:
             logger.info("ignored unknown sale field %r", name)
     problems.raise_any()
@@ -286,6 +289,7 @@ def represent(
     now: datetime,
     stats: tuple[int, Decimal, Decimal],
     consignments: int,
+    terms: Mapping[str, Sequence[TermRow]],
 ) -> dict[str, Any]:
     """The B6.0 representation (every field, in the table's order)."""
     status = sale_status(sale, now)
@@ -321,7 +325,7 @@ def represent(
             }
             for row in sale.additional_charges
         ],
-        "bid_steps": None,
+        "bid_steps": terms["bid_steps"][0].name if terms.get("bid_steps") else None,
         "lots_locked": sale.lots_locked,
         "next_consignment_notice": None,
         "date_and_location_string": None,
@@ -333,9 +337,9 @@ def represent(
         "pdf_link": None,
         "pdf_sale_result": None,
         "e_book_link": None,
-        "departments": [],
+        "departments": term_shapes.refs(terms.get("departments", [])),
         "external_ids": [],
-        "catalog": None,
+        "catalog": term_shapes.single(terms.get("catalog", [])),
         "venue": sale.venue,
         "currency": sale.currency,
         "item_count": item_count,
@@ -357,16 +361,17 @@ def represent(
 async def represent_all(
     db: OperationDB, principal: Principal, sales: Sequence[models.Sale]
 ) -> list[dict[str, Any]]:
-    """B6.0 rows for ``sales``: two statements whatever their number."""
+    """B6.0 rows for ``sales``: three statements whatever their number."""
     ids = [s.id for s in sales]
     if not ids:
         return []
     stats = await item_stats_by_sale_ids(db, principal, ids)
     counts = await consignment_counts_by_sale_ids(db, principal, ids)
+    terms = await terms_by_owner_ids(db, SALE_LINKS, ids)
     now = datetime.now(UTC)
     return [
-        represent(sale, now, stat, count)
-        for sale, stat, count in zip(sales, stats, counts, strict=True)
+        represent(sale, now, stat, count, filed)
+        for sale, stat, count, filed in zip(sales, stats, counts, terms, strict=True)
     ]
 
 
@@ -422,7 +427,7 @@ class Sale(BaseModel):
     post_sale_discount: float | None = Field(default=None, description="Not stored: null.")
     initial_finder_fees_orders: str | None = Field(default=None, description="Not stored.")
     additional_charges: list[ChargeRow] | None = None
-    bid_steps: str | None = Field(default=None, description="Not stored: null.")
+    bid_steps: str | None = Field(default=None, description="The bid_steps term's label.")
     lots_locked: bool | None = None
     next_consignment_notice: str | None = None
     date_and_location_string: str | None = None
@@ -434,9 +439,9 @@ class Sale(BaseModel):
     pdf_link: str | None = None
     pdf_sale_result: str | None = None
     e_book_link: str | None = None
-    departments: list[Ref] | None = Field(default=None, description="Not stored: [].")
+    departments: list[Ref] | None = None
     external_ids: list[dict[str, Any]] | None = Field(default=None, description="Not stored.")
-    catalog: Ref | None = Field(default=None, description="Not stored: null.")
+    catalog: Ref | None = None
     venue: str | None = None
     currency: str | None = None
     item_count: int | None = None
@@ -476,6 +481,9 @@ class SaleInput(BaseModel):
         default=None, description="Rows {term, amount, tax, description, attached_to}."
     )
     lots_locked: Flag | None = None
+    departments: list[Id] | None = Field(default=None, description="Term ids or labels.")
+    bid_steps: Id | None = Field(default=None, description="A bid_steps term id or label.")
+    catalog: Id | None = Field(default=None, description="A catalogs term id or label.")
     hide_sold_information: Flag | None = None
     hide_sale: Flag | None = None
     venue: str | None = None

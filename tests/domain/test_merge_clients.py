@@ -85,6 +85,12 @@ async def test_merge_moves_everything_and_leaves_no_row_pointing_at_a_source(
             models.ClientConnection(primary_client_id=target.id, client_id=other_source.id),
         ]
     )
+    interest = await factories.create_term(session, vocabulary="interests")
+    session.add(
+        models.ClientTerm(
+            client_id=source.id, field="interested_in", position=0, term_id=interest.id
+        )
+    )
     await session.flush()
     sources = [source.id, other_source.id]
     earlier_id, won_id = earlier.id, won.id
