@@ -152,6 +152,12 @@ async def create_item(
     return item
 
 
+async def create_category(session: AsyncSession, **overrides: Any) -> models.Category:
+    values: dict[str, Any] = {"name": f"Category {next(_seq)}"}
+    values.update(overrides)
+    return await _save(session, models.Category(**values))
+
+
 async def create_term(
     session: AsyncSession, *, vocabulary: str = "item_tags", **overrides: Any
 ) -> models.Term:

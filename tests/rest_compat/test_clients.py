@@ -419,6 +419,7 @@ async def test_create_client_with_address_and_circuit_formats(
 ) -> None:
     # given
     staff = await factories.create_staff(session)
+    stamps = await factories.create_category(session, name="Stamps")
     birth_ms = int(datetime(1980, 2, 3, tzinfo=UTC).timestamp() * 1000)
     body = {
         "first_name": "Grace",
@@ -434,7 +435,7 @@ async def test_create_client_with_address_and_circuit_formats(
         "subscription_type": "both",
         "label": "ignored, read-only",
         "balance": 12,
-        "categories": [1],
+        "categories": [stamps.id],
         "address": {
             "country": "uk",
             "locality": "London",
@@ -460,6 +461,7 @@ async def test_create_client_with_address_and_circuit_formats(
     assert row["consignor_commissions"] == [
         {"consignor_commission": "12.50", "step_from": "1000.00"}
     ]
+    assert row["categories"] == [{"id": str(stamps.id), "label": "Stamps"}]
     assert row["philaworksplace_id"].startswith("C")
     assert row["label"] == f"Grace Hopper - {row['philaworksplace_id']}"
     assert row["balance"] == {"value": "0.00", "formatted": "0.00"}
