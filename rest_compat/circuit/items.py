@@ -250,7 +250,7 @@ ITEMS = Resource(
     filters={
         "sale": FilterField("sale_id", Kind.ID),
         "consignment": FilterField("consignment_id", Kind.ID),
-        "category": FilterField("category_id", Kind.ID),
+        "category": FilterField("categories", Kind.ID),
         "status": FilterField(
             "status", Kind.ENUM, choices=tuple(s.value for s in models.ItemStatus)
         ),
