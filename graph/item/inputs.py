@@ -34,9 +34,7 @@ class ItemFilter:
     consignment_id: IDFilter | None = strawberry.field(
         default=None, description="By consignment (staff)."
     )
-    category_id: IDFilter | None = strawberry.field(
-        default=None, description="By main category."
-    )
+    category_id: IDFilter | None = strawberry.field(default=None, description="By main category.")
     categories: IDFilter | None = strawberry.field(
         default=None, description="By any of the lot's categories."
     )
