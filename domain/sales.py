@@ -60,7 +60,9 @@ WRITABLE = frozenset(
     }
 )
 TERM_FIELDS = terms.SALE_FIELDS
-"""``departments``, ``bid_steps``, ``catalog``: resolved by ``domain.terms``, replaced whole."""
+"""``departments``, ``bid_steps``, ``catalog``: resolved by ``domain.terms``, replaced whole.
+A ``bid_steps`` term with an increment table gives the sale that table (unless ``increments``
+is sent too); the sale keeps its copy when the term changes later, as bids were placed on it."""
 FROZEN_ONCE_BID = ("currency", "kind")
 NOT_NULL = (
     "title",
@@ -173,6 +175,9 @@ async def create_sale(db: OperationDB, principal: Principal, cmd: CreateSale) ->
     checks = _clean_rows(values)
     async with db.transaction() as session:
         sent_terms = await terms.resolve(session, checks, TERM_FIELDS, values)
+        steps = await terms.bid_step_increments(session, sent_terms)
+        if steps is not None and "increments" not in cmd.values:
+            values["increments"] = steps
         sale = models.Sale(**{k: v for k, v in values.items() if k not in TERM_FIELDS})
         await _check(db, sale, values, checks)
         session.add(sale)
@@ -197,6 +202,9 @@ async def update_sale(db: OperationDB, principal: Principal, cmd: UpdateSale) ->
         if sale is None:
             raise NotFound("Sale not found.")
         sent_terms = await terms.resolve(session, checks, TERM_FIELDS, changes)
+        steps = await terms.bid_step_increments(session, sent_terms)
+        if steps is not None and "increments" not in changes:
+            changes["increments"] = steps
         old_terms = await term_ids_by_owner(session, SALE_LINKS, [sale.id]) if sent_terms else {}
         old, new = terms.changes(old_terms.get(sale.id, {}), sent_terms)
         before = audit.snapshot(sale) | old

@@ -239,15 +239,19 @@ async def merge_into(
 
 @dataclass(frozen=True, slots=True)
 class CreateTerm:
+    """``increments`` only for a ``bid_steps`` term: the table a sale filed under it gets."""
+
     vocabulary: Vocabulary
     name: str
     parent_id: int | None = None
     weight: int = 0
+    increments: Sequence[Mapping[str, Any]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class UpdateTerm:
-    """Only the fields in ``changes`` (``name``, ``parent_id``, ``weight``) change."""
+    """Only the fields in ``changes`` (``name``, ``parent_id``, ``weight``, ``increments``)
+    change."""
 
     term_id: int
     changes: Mapping[str, Any] = field(default_factory=dict)
@@ -274,6 +278,10 @@ async def _check_term(session: AsyncSession, checks: Checks, term: models.Term) 
             checks.fail("parentId", UserErrorCode.NOT_FOUND, "No such term in the vocabulary.")
         elif term.id is not None and await _descends_from(session, parent, term.id):
             checks.fail("parentId", UserErrorCode.INVALID, "A term cannot be its own ancestor.")
+    if term.increments is not None and term.vocabulary != Vocabulary.BID_STEPS:
+        checks.fail("increments", UserErrorCode.INVALID, "Only bid_steps terms have increments.")
+    else:
+        checks.increments("increments", term.increments)
     checks.raise_if_any()
 
 
@@ -297,6 +305,7 @@ async def create_term(db: OperationDB, principal: Principal, cmd: CreateTerm) ->
             name=cmd.name.strip(),
             parent_id=cmd.parent_id,
             weight=cmd.weight,
+            increments=None if cmd.increments is None else [dict(b) for b in cmd.increments],
         )
         await _check_term(session, Checks(), term)
         session.add(term)
@@ -314,7 +323,7 @@ async def update_term(db: OperationDB, principal: Principal, cmd: UpdateTerm) ->
             raise NotFound("Term not found.")
         before = audit.snapshot(term)
         for name, value in cmd.changes.items():
-            if name not in ("name", "parent_id", "weight"):
+            if name not in ("name", "parent_id", "weight", "increments"):
                 raise ValueError(f"not writable on a term: {name}")
             setattr(term, name, value.strip() if name == "name" and value else value)
         checks = Checks()
@@ -341,6 +350,17 @@ async def delete_term(db: OperationDB, principal: Principal, cmd: DeleteTerm) ->
         await session.delete(term)
         await session.flush()
     return term
+
+
+async def bid_step_increments(
+    session: AsyncSession, resolved: Mapping[str, Sequence[int]]
+) -> list[dict[str, Any]] | None:
+    """The increment table of the ``bid_steps`` term in ``resolved``, if it has one."""
+    ids = resolved.get("bid_steps")
+    if not ids:
+        return None
+    term = await session.get(models.Term, ids[0])
+    return None if term is None or not term.increments else list(term.increments)
 
 
 def term_vocabulary(term: TermRow) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from db.models.columns import integer
@@ -40,6 +41,11 @@ class Term(SQLModel, table=True):
         ),
     )
     weight: int = integer(default=0)
+    increments: list[dict[str, Any]] | None = Field(
+        default=None, sa_column=sa.Column(JSONB, nullable=True)
+    )
+    """A ``bid_steps`` term's increment table (bands ``{from, increment}``), copied to a sale
+    filed under it."""
 
 
 def _owner(table: str) -> Any:

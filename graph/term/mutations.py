@@ -17,6 +17,7 @@ from graph.editing import attempt, sent_fields
 from graph.filtering import decode_id
 from graph.payloads import UserError
 from graph.permissions import STAFF
+from graph.sale.mutations import IncrementBandInput
 from graph.term.types import Term, Vocabulary
 
 
@@ -28,6 +29,9 @@ class CreateTermInput:
         default=None, description="A broader term of the same vocabulary."
     )
     weight: int = strawberry.field(default=0, description="Position among its siblings.")
+    increments: list[IncrementBandInput] | None = strawberry.field(
+        default=None, description="BID_STEPS only: the increment table sales filed under it get."
+    )
 
 
 @strawberry.input(description="Changes to a term: only the fields sent change.")
@@ -38,6 +42,9 @@ class UpdateTermInput:
         default=UNSET, description="A broader term of the same vocabulary; null: top level."
     )
     weight: int | None = strawberry.field(default=UNSET, description="Position among siblings.")
+    increments: list[IncrementBandInput] | None = strawberry.field(
+        default=UNSET, description="BID_STEPS only: the increment table; null removes it."
+    )
 
 
 @strawberry.input(description="The term to delete.")
@@ -77,6 +84,12 @@ class DeleteTermPayload:
     )
 
 
+def _bands(bands: list[IncrementBandInput] | None) -> list[dict[str, str]] | None:
+    if bands is None:
+        return None
+    return [{"from": str(band.start), "increment": str(band.increment)} for band in bands]
+
+
 def _prime(info: Info, term: models.Term | None) -> None:
     if term is not None:
         info.context.loaders.term_by_id.clear(term.id).prime(term.id, term)
@@ -100,6 +113,7 @@ class TermMutations:
             name=input.name,
             parent_id=decode_id(input.parent_id, "Term", "parentId") if input.parent_id else None,
             weight=input.weight,
+            increments=_bands(input.increments),
         )
         term, errors_ = await attempt(terms.create_term(context.db, context.principal, cmd))
         _prime(info, term)
@@ -114,10 +128,10 @@ class TermMutations:
         input: Annotated[UpdateTermInput, strawberry.argument(description="The changes.")],
     ) -> UpdateTermPayload:
         context = info.context
-        cmd = terms.UpdateTerm(
-            term_id=decode_id(input.id, "Term", "id"),
-            changes=sent_fields(input, ids={"parent_id": "Term"}, skip=("id",)),
-        )
+        changes = sent_fields(input, ids={"parent_id": "Term"}, skip=("id",))
+        if "increments" in changes:
+            changes["increments"] = _bands(changes["increments"])
+        cmd = terms.UpdateTerm(term_id=decode_id(input.id, "Term", "id"), changes=changes)
         term, errors_ = await attempt(terms.update_term(context.db, context.principal, cmd))
         _prime(info, term)
         return UpdateTermPayload(_term=term, errors=errors_)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -16,6 +17,7 @@ from graph.node import ModelNode
 
 if TYPE_CHECKING:
     from graph.category.types import Category
+    from graph.sale.types import IncrementBand
 
 strawberry.enum(
     terms.Vocabulary,
@@ -33,6 +35,22 @@ class Term(ModelNode):
     name: str = strawberry.field(description="The label (unique in its vocabulary, any case).")
     vocabulary: Vocabulary = strawberry.field(description="The vocabulary it belongs to.")
     weight: int = strawberry.field(description="Position among its siblings; lighter first.")
+
+    @strawberry.field(
+        description="A BID_STEPS term's increment table (a sale filed under it gets a copy); "
+        "null for other terms."
+    )
+    def increments(
+        self, parent: strawberry.Parent[models.Term]
+    ) -> list[Annotated[IncrementBand, strawberry.lazy("graph.sale.types")]] | None:
+        from graph.sale.types import IncrementBand
+
+        if parent.increments is None:
+            return None
+        return [
+            IncrementBand(start=Decimal(str(b["from"])), increment=Decimal(str(b["increment"])))
+            for b in parent.increments
+        ]
 
     @strawberry.field(description="The broader term, or null at the top level.")
     async def parent(self, parent: strawberry.Parent[models.Term], info: Info) -> Term | None:

@@ -486,3 +486,31 @@ async def test_list_with_terms_costs_the_same_statements_for_1_and_many_rows(
     assert len(many.json()["data"]) >= 6
     assert len(one.json()["data"]) == 1
     assert count_queries.count == many_count
+
+
+async def test_bid_steps_give_the_sale_the_terms_increment_table(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    sale = await factories.create_sale(session)
+    table = [{"from": "0", "increment": "2"}, {"from": "50", "increment": "5"}]
+    await factories.create_term(session, vocabulary="bid_steps", name="Low value", increments=table)
+    plain = await factories.create_term(session, vocabulary="bid_steps", name="Named only")
+    headers = await auth(graphql, staff)
+
+    # when
+    stepped = await http.patch(
+        f"{SALES}/{sale.id}", json={"bid_steps": "LOW VALUE"}, headers=headers
+    )
+    session.expire_all()
+    increments = (await session.get_one(models.Sale, sale.id)).increments
+    named = await http.patch(f"{SALES}/{sale.id}", json={"bid_steps": plain.id}, headers=headers)
+
+    # then: a term without a table leaves the sale's increments alone
+    assert stepped.status_code == 200, stepped.json()
+    assert stepped.json()["data"][0]["bid_steps"] == "Low value"
+    assert increments == table
+    assert named.json()["data"][0]["bid_steps"] == "Named only"
+    session.expire_all()
+    assert (await session.get_one(models.Sale, sale.id)).increments == table

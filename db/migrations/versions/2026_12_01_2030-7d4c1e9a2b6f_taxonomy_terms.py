@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "7d4c1e9a2b6f"
 down_revision: str | None = "3b7d2e91f0a4"
@@ -63,6 +64,7 @@ def upgrade() -> None:
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("parent_id", sa.Integer(), nullable=True),
         sa.Column("weight", sa.Integer(), server_default=sa.text("0"), nullable=False),
+        sa.Column("increments", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
         sa.ForeignKeyConstraint(
             ["parent_id"],
             ["taxonomy_terms.id"],

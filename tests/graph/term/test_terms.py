@@ -468,3 +468,52 @@ async def test_term_fields_of_a_list_cost_the_same_statements_for_1_and_20_lots(
     assert node["tags"] == [{"name": terms["tags"].name, "parent": {"name": "Parent"}}]
     assert node["sale"]["departments"] == [{"name": terms["department"].name}]
     assert small.count == large.count, (small.statements, large.statements)
+
+
+async def test_only_bid_steps_terms_have_increments(
+    graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    bands = [{"from": "0", "increment": "5"}, {"from": "100", "increment": "10"}]
+    query = """
+    mutation Create($input: CreateTermInput!) {
+      createTerm(input: $input) {
+        errors { field code message }
+        term { name increments { from increment } }
+      }
+    }
+    """
+
+    # when
+    steps = await graphql.data(
+        query, {"input": {"vocabulary": "BID_STEPS", "name": "Std", "increments": bands}}, as_=staff
+    )
+    topic = await graphql.data(
+        query, {"input": {"vocabulary": "TOPICS", "name": "Std", "increments": bands}}, as_=staff
+    )
+    falling = await graphql.data(
+        query,
+        {"input": {"vocabulary": "BID_STEPS", "name": "Bad", "increments": bands[::-1]}},
+        as_=staff,
+    )
+
+    # then
+    assert steps["createTerm"] == {
+        "errors": [],
+        "term": {
+            "name": "Std",
+            "increments": [
+                {"from": "0.00", "increment": "5.00"},
+                {"from": "100.00", "increment": "10.00"},
+            ],
+        },
+    }
+    assert topic["createTerm"]["errors"] == [
+        {
+            "field": "increments",
+            "code": "INVALID",
+            "message": "Only bid_steps terms have increments.",
+        }
+    ]
+    assert falling["createTerm"]["errors"][0]["field"] == "increments"
