@@ -97,6 +97,9 @@ SALE_FIELDS: Mapping[str, TermField] = {
 TermRef = int | str
 """A term as sent: an id, a string of digits (an id) or a label."""
 
+_MAX_ID = 2**31 - 1
+"""Larger ids cannot be rows (``integer`` keys): not found without asking PostgreSQL."""
+
 
 def _as_id(value: TermRef) -> int | None:
     if isinstance(value, bool):
@@ -145,18 +148,22 @@ async def resolve(
     """
     wanted: dict[str, tuple[set[int], set[str]]] = {}
     entries: dict[str, list[tuple[str, Any]]] = {}
+    malformed: set[str] = set()
     for name, value in sent.items():
         spec = fields.get(name)
         if spec is None:
             continue
+        before = len(checks.violations)
         entries[name] = _entries(checks, name, spec, value)
+        if len(checks.violations) > before:
+            malformed.add(name)
         ids, labels = wanted.setdefault(spec.vocabulary, (set(), set()))
         for _path, entry in entries[name]:
             number = _as_id(entry)
-            if number is not None:
-                ids.add(number)
-            else:
+            if number is None:
                 labels.add(str(entry).strip().lower())
+            elif 0 < number <= _MAX_ID:
+                ids.add(number)
     by_id: dict[tuple[str, int], int] = {}
     by_label: dict[tuple[str, str], int] = {}
     if any(ids or labels for ids, labels in wanted.values()):
@@ -182,7 +189,7 @@ async def resolve(
                 checks.fail(path, UserErrorCode.NOT_FOUND, f"No term with {what} in {vocabulary}.")
             else:
                 ids_in_order.append(term_id)
-        if not failed and not checks.failed(camel(name)):
+        if not failed and name not in malformed:
             resolved[name] = list(dict.fromkeys(ids_in_order))
     return resolved
 

@@ -191,7 +191,7 @@ async def test_item_unknown_id_and_label_are_422_and_nothing_is_written(
         f"{ITEMS}/{item.id}",
         json={
             "subtitle": "Changed",
-            "tags": [known.id, 999999, "Nope", other_vocabulary.id],
+            "tags": [known.id, 999999, "Nope", other_vocabulary.id, 2**40],
             "country": "Atlantis",
         },
         headers=headers,
@@ -205,6 +205,7 @@ async def test_item_unknown_id_and_label_are_422_and_nothing_is_written(
         "tags.1": ["No term with id 999999 in item_tags."],
         "tags.2": ["No term with label 'Nope' in item_tags."],
         "tags.3": [f"No term with id {other_vocabulary.id} in item_tags."],
+        "tags.4": [f"No term with id {2**40} in item_tags."],
         "country": ["No term with label 'Atlantis' in countries."],
     }
     session.expire_all()
