@@ -11,7 +11,8 @@ from sqlmodel import col
 
 from db import models
 from db.queries.batch import rows_by_ids
-from db.queries.listing import Condition, ListSpec, Sort, condition_clauses
+from db.queries.listing import ListSpec, Sort
+from db.queries.term import ITEM_LINKS, filed_under
 from db.queries.viewer import Viewer
 from db.queries.visibility import readable_items
 from db.session import OperationDB
@@ -28,16 +29,6 @@ def consignor_symbol_expression() -> ColumnElement[Any]:
     """The symbol of the item's consignment (REST ``filter[consignor_symbol]``)."""
     C = models.Consignment
     return sa.select(col(C.symbol)).where(col(C.id) == col(I.consignment_id)).scalar_subquery()
-
-
-def _in_category(cond: Condition) -> ColumnElement[bool]:
-    """Lots with any of their categories matching ``cond`` (REST ``filter[category]``)."""
-    T = models.ItemTerm
-    return sa.exists().where(
-        col(T.item_id) == col(I.id),
-        col(T.field) == "categories",
-        *condition_clauses(col(T.category_id), cond),
-    )
 
 
 ITEM_LIST = ListSpec(
@@ -87,7 +78,7 @@ ITEM_LIST = ListSpec(
         }
     ),
     default_sort=(Sort("lot"),),
-    extra_conditions={"categories": _in_category},
+    extra_conditions={"categories": filed_under(ITEM_LINKS, "categories", I.id, categories=True)},
     staff_only=frozenset({"consignment_id", "winner_id"}),
     search=(I.title, I.description, I.lot_number),
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +12,7 @@ from sqlmodel import col
 
 from db import models
 from db.queries.batch import rows_by_ids
-from db.queries.listing import ListSpec, Sort
+from db.queries.listing import Condition, ListSpec, Sort, condition_clauses
 from db.queries.viewer import Viewer
 from db.queries.visibility import readable_terms
 from db.session import OperationDB
@@ -62,6 +62,24 @@ class Links:
 ITEM_LINKS = Links(models.ItemTerm, "item_id")
 CLIENT_LINKS = Links(models.ClientTerm, "client_id")
 SALE_LINKS = Links(models.SaleTerm, "sale_id")
+
+
+def filed_under(
+    links: Links, field: str, owner_id: Any, categories: bool = False
+) -> Callable[[Condition], sa.ColumnElement[bool]]:
+    """A list filter: owners with any term of ``field`` matching the condition (term ids, or
+    category ids for a ``categories`` field)."""
+    link = links.model
+    term = links.category_column if categories else col(link.term_id)
+
+    def condition(cond: Condition) -> sa.ColumnElement[bool]:
+        return sa.exists().where(
+            links.owner_column == owner_id,
+            col(link.field) == field,
+            *condition_clauses(term, cond),
+        )
+
+    return condition
 
 
 async def terms_by_ids(db: OperationDB, viewer: Viewer, ids: Sequence[int]) -> list[Any]:

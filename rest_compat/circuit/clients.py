@@ -166,6 +166,7 @@ CLIENTS = Resource(
         "philaworksplace_id": FilterField("customer_number", match=_REGEX),
         "last_name_company": FilterField("last_name_company", match=_REGEX),
         "default_payment_method": FilterField("default_payment_method"),
+        "source": FilterField("source", Kind.ID),
         "updated": FilterField("updated_at", Kind.DATETIME),
         "created": FilterField("created_at", Kind.DATETIME),
         "published": FilterField("published", Kind.BOOL),

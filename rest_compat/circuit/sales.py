@@ -154,6 +154,7 @@ SALES = Resource(
         "sale_date": FilterField("sale_date", Kind.DATETIME),
         "published": FilterField("published", Kind.BOOL),
         "sale_type": FilterField("sale_type", Kind.ENUM, choices=SALE_TYPES),
+        "catalog": FilterField("catalog", Kind.ID),
     },
     sorts={
         "id": ("id",),

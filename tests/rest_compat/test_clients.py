@@ -326,7 +326,7 @@ async def test_list_errors(
     bad_regexp_operator = await http.get(
         f"{URL}?filter[email][value]=a{{2,1}}&filter[email][operator]=REGEXP", headers=headers
     )
-    unknown_filter = await http.get(f"{URL}?filter[source]=5", headers=headers)
+    unknown_filter = await http.get(f"{URL}?filter[nickname]=5", headers=headers)
     unknown_operator = await http.get(
         f"{URL}?filter[email][value]=x&filter[email][operator]=SOUNDEX", headers=headers
     )
@@ -347,8 +347,8 @@ async def test_list_errors(
         "type": f"{RFC2616}#sec10.4.1",
         "title": "Invalid filter",
         "status": 400,
-        "detail": "Unknown filter field: source",
-        "errors": {"filter[source]": ["Unknown filter field: source"]},
+        "detail": "Unknown filter field: nickname",
+        "errors": {"filter[nickname]": ["Unknown filter field: nickname"]},
     }
     assert unknown_operator.status_code == 400
     assert unknown_operator.json()["errors"] == {

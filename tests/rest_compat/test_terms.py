@@ -515,3 +515,30 @@ async def test_bid_steps_give_the_sale_the_terms_increment_table(
     assert named.json()["data"][0]["bid_steps"] == "Named only"
     session.expire_all()
     assert (await session.get_one(models.Sale, sale.id)).increments == table
+
+
+async def test_filter_sales_by_catalog_and_clients_by_source(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    catalog = await factories.create_term(session, vocabulary="catalogs")
+    source = await factories.create_term(session, vocabulary="client_sources")
+    filed_sale, other_sale = (
+        await factories.create_sale(session),
+        await factories.create_sale(session),
+    )
+    filed_client = await factories.create_client(session)
+    await factories.create_client(session)
+    headers = await auth(graphql, staff)
+    await http.patch(f"{SALES}/{filed_sale.id}", json={"catalog": catalog.id}, headers=headers)
+    await http.patch(f"{CLIENTS}/{filed_client.id}", json={"source": source.id}, headers=headers)
+
+    # when
+    sales = await http.get(f"{SALES}?filter[catalog]={catalog.id}", headers=headers)
+    clients = await http.get(f"{CLIENTS}?filter[source]={source.id}", headers=headers)
+
+    # then
+    assert [row["id"] for row in sales.json()["data"]] == [str(filed_sale.id)]
+    assert str(other_sale.id) != str(filed_sale.id)
+    assert [row["id"] for row in clients.json()["data"]] == [str(filed_client.id)]
