@@ -18,14 +18,17 @@ from datetime import UTC, datetime, timedelta
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.datastructures import Headers, QueryParams
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from db.queries.rate_limit import count_request, forget_windows_before
 from domain.auth import bearer_token
-from rest_compat.errors import ERROR_TYPES
+from rest_compat.errors import rate_limited
 
 LIMITED_PREFIX = "/api/"
 ECOMMERCE_PREFIX = "/api/v2/"
+REQUEST = "request:"
+"""Key prefix of the request counters (failed logins count under their own, ``domain.auth``)."""
 CLEANUP_CHANCE = 0.01
 """How often a request that opens a new window also drops the windows that have passed."""
 
@@ -65,9 +68,11 @@ def caller_key(scope: Scope, limits: Limits) -> tuple[str, int]:
     """Whom a request counts for and that caller's limit: its token's digest, else its IP."""
     token = bearer_token(Headers(scope=scope), QueryParams(scope.get("query_string", b"")))
     if token:
-        return "token:" + hashlib.sha256(token.encode()).hexdigest()[:40], limits.per_token
+        return REQUEST + "token:" + hashlib.sha256(token.encode()).hexdigest()[
+            :40
+        ], limits.per_token
     client = scope.get("client")
-    return "ip:" + (client[0] if client else "unknown"), limits.per_ip
+    return REQUEST + "ip:" + (client[0] if client else "unknown"), limits.per_ip
 
 
 class RateLimitMiddleware:
@@ -89,7 +94,7 @@ class RateLimitMiddleware:
             return
         verdict = await self.count(scope)
         if not verdict.allowed:
-            await self.refuse(scope, send, verdict)
+            await self.refuse(scope, receive, send, verdict)
             return
 
         async def send_with_headers(message: Message) -> None:
@@ -107,31 +112,19 @@ class RateLimitMiddleware:
         async with self.sessionmaker() as session:
             count = await count_request(session, key, start)
             if count == 1 and random.random() < CLEANUP_CHANCE:
-                await forget_windows_before(session, start - timedelta(seconds=window))
+                await forget_windows_before(session, REQUEST, start - timedelta(seconds=window))
             await session.commit()
         return Verdict(limit=limit, count=count, reset=int(start.timestamp()) + window)
 
-    async def refuse(self, scope: Scope, send: Send, verdict: Verdict) -> None:
+    async def refuse(self, scope: Scope, receive: Receive, send: Send, verdict: Verdict) -> None:
         retry_after = max(1, verdict.reset - math.floor(datetime.now(UTC).timestamp()))
+        headers = {name.decode(): value.decode() for name, value in verdict.headers()}
         if scope["path"].startswith(ECOMMERCE_PREFIX):
-            body: dict[str, object] = {"result": False, "message": "Too Many Attempts."}
+            body = {"result": False, "message": "Too Many Attempts."}
+            headers["Retry-After"] = str(retry_after)
+            response: Response = Response(
+                orjson.dumps(body), 429, headers=headers, media_type="application/json"
+            )
         else:
-            body = {
-                "type": ERROR_TYPES[429],
-                "title": "Rate limit exceeded",
-                "status": 429,
-                "detail": "Too many requests. Please try again later.",
-                "retry_after": retry_after,
-            }
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 429,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"retry-after", str(retry_after).encode()),
-                    *verdict.headers(),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": orjson.dumps(body)})
+            response = rate_limited(retry_after, headers).response()
+        await response(scope, receive, send)

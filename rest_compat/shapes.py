@@ -186,6 +186,7 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
         404: "Unknown id in the path.",
         409: "Concurrent modification.",
         422: "Well-formed but invalid data, or a broken business rule.",
+        429: "Too many requests (A11): `retry_after` says when to try again.",
     }
     result = dict(ERRORS)
     for status in statuses:

@@ -34,6 +34,8 @@ def token_policy(settings: Settings) -> TokenPolicy:
     return TokenPolicy(
         secret_key=settings.secret_key.get_secret_value().encode(),
         ttl=timedelta(hours=settings.token_ttl_hours),
+        failed_login_limit=settings.login_failure_limit,
+        failed_login_window=timedelta(seconds=settings.login_failure_window_seconds),
     )
 
 

@@ -59,6 +59,12 @@ class Settings(BaseSettings):
         default=120, description="Requests per window per IP, for calls without a token."
     )
     rate_limit_window_seconds: int = Field(default=60, description="Length of a rate window.")
+    login_failure_limit: int = Field(
+        default=10, description="Failed logins allowed per IP and window (0: no limit)."
+    )
+    login_failure_window_seconds: int = Field(
+        default=900, description="Length of the failed-login window."
+    )
     secret_key: SecretStr = SecretStr("dev-secret-change-me")
     log_level: str = "info"
     files_dir: Path = Field(
