@@ -708,8 +708,9 @@ async def merge_clients(db: OperationDB, principal: Principal, cmd: MergeClients
     own activity history stays on them. Orders, transactions and consignments/won lots move
     only with their flag, and a source holding such rows with the flag off blocks the merge.
 
-    The target and sources are locked ``FOR UPDATE`` in id order, so concurrent merges of the
-    same clients run one after the other (the later one then finds deleted sources).
+    A merge of clients that another merge is still working on is refused at once (``CONFLICT``,
+    REST 409); the target and sources are then locked ``FOR UPDATE`` in id order, waiting for
+    bids and edits holding them.
     """
     _require_staff(principal)
     source_ids = list(dict.fromkeys(cmd.source_ids))
@@ -735,6 +736,9 @@ async def merge_clients(db: OperationDB, principal: Principal, cmd: MergeClients
         "merge_items": cmd.merge_items,
     }
     async with db.transaction() as session:
+        if not await client_queries.try_merge_locks(session, [cmd.target_id, *source_ids]):
+            conflict = "Another merge of these clients is running; try again when it has finished."
+            raise RuleViolations([RuleViolation(UserErrorCode.CONFLICT, conflict)])
         found = {
             c.id: c
             for c in await client_queries.lock_clients(session, [cmd.target_id, *source_ids])

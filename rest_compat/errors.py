@@ -60,6 +60,7 @@ STATUS_BY_CODE = {
     UserErrorCode.FILE_TOO_LARGE: 413,
     UserErrorCode.FILE_TYPE_NOT_ALLOWED: 415,
     UserErrorCode.UPLOADS_DISABLED: 501,
+    UserErrorCode.CONFLICT: 409,
 }
 """Rule violations answered with their own status; every other one is 422."""
 

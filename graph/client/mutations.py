@@ -271,8 +271,9 @@ class MergeClientsPayload:
     merged_count: int = strawberry.field(default=0, description="How many clients were merged.")
     errors: list[UserError] = strawberry.field(
         default_factory=list,
-        description="Unknown or deleted clients, the target among the sources, or data a "
-        "false flag would leave behind (MERGE_BLOCKED); nothing was merged.",
+        description="Unknown or deleted clients, the target among the sources, data a false "
+        "flag would leave behind (MERGE_BLOCKED), or another merge of these clients still "
+        "running (CONFLICT: try again); nothing was merged.",
     )
 
     @strawberry.field(description="The target client, holding everything that was moved.")

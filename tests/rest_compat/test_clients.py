@@ -9,9 +9,10 @@ from typing import Any
 
 import httpx
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from db import models
+from db.queries.client import MERGE_LOCKS
 from rest_compat.circuit.clients import Client
 from rest_compat.shapes import ListEnvelope, SingleEnvelope
 from tests import factories
@@ -752,6 +753,38 @@ async def test_merge_errors(
     source = await session.get(models.Client, source.id)  # type: ignore[assignment]
     assert source is not None
     assert source.status is not models.ClientStatus.DELETED
+
+
+async def test_merge_while_another_merge_holds_the_clients_is_409(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession, engine: AsyncEngine
+) -> None:
+    # given: another server process is merging the source (it holds its merge lock)
+    staff = await factories.create_staff(session)
+    target = await factories.create_client(session)
+    source = await factories.create_client(session)
+    headers = await auth(graphql, staff)
+    body = {"source_clients": [str(source.id)], "target_client": str(target.id)}
+
+    async with engine.connect() as other:
+        await other.execute(sa.select(sa.func.pg_advisory_lock(MERGE_LOCKS, source.id)))
+
+        # when
+        response = await http.post("/api/v1.0/client-merge", json=body, headers=headers)
+        await other.execute(sa.select(sa.func.pg_advisory_unlock(MERGE_LOCKS, source.id)))
+    again = await http.post("/api/v1.0/client-merge", json=body, headers=headers)
+
+    # then: refused with the A10 409 body and nothing merged; once it is done, a retry works
+    assert response.status_code == 409
+    message = "Another merge of these clients is running; try again when it has finished."
+    assert response.json() == {
+        "type": "https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html#sec10.4.10",
+        "title": message,
+        "status": 409,
+        "detail": message,
+        "errors": {"_request": [message]},
+    }
+    assert again.status_code == 200
+    assert again.json()["data"]["deleted_clients"] == [str(source.id)]
 
 
 async def test_list_statements_do_not_grow_with_rows(
