@@ -4,7 +4,7 @@ Run ``.venv/bin/python bench/rest_read.py`` (or ``make bench-rest``). It
 
 1. creates a fresh database on ``DATABASE_URL``'s server (the embedded PostgreSQL when unset)
    and loads the same catalogue as ``bench/graph_read.py`` (20 sales x 50 lots x 5 bids);
-2. starts the real server (uvicorn, rate limiting on with a limit no run reaches, so its one
+2. starts the real server (uvicorn; rate limiting on with a limit no run reaches, so its one
    upsert per request is part of the figure) on a free loopback port;
 3. times ``GET /api/v1.0/datatable-items?range=<rows>`` (the B5.0 representation: every field,
    refs, enums, neighbours, images) and ``GET /api/v1.0/items-list?range=<rows>`` (D20 minimal
@@ -116,7 +116,7 @@ def print_table(rows: list[tuple[int, Run, Run, Run]], page: int, budget: str) -
 async def run_benchmark(
     concurrencies: list[int], page: int, max_requests: int, max_seconds: float
 ) -> None:
-    env = {"GAVEL_RATE_LIMIT_PER_TOKEN": "100000000", "GAVEL_CLOSER": "false"}
+    env = {"GAVEL_CLOSER": "false"}
     async with fresh_database("gavel_bench_rest") as url:
         begin = time.perf_counter()
         token = await seed(url)

@@ -14,7 +14,6 @@ from domain.auth import TokenPolicy, authenticate, bearer_token
 from domain.files import FileStore
 from domain.principal import Principal
 from rest_compat.errors import unauthenticated
-from rest_compat.ratelimit import Limits
 
 
 @dataclass(frozen=True)
@@ -25,8 +24,6 @@ class RestState:
     token_policy: TokenPolicy
     file_store: FileStore
     seller_auction_product: bool = True
-    limits: Limits | None = None
-    """Rate limits of ``/api/...``; None turns limiting off."""
     """Whether the e-commerce API lists lots consigned by clients, not only house lots (C1.1)."""
 
 

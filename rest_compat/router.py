@@ -32,7 +32,6 @@ from rest_compat.deps import RestState
 from rest_compat.ecommerce.errors import AuctionError, auction_error_handler
 from rest_compat.ecommerce.router import router as ecommerce
 from rest_compat.errors import RestError, domain_error_handler, rest_error_handler
-from rest_compat.ratelimit import RateLimitMiddleware
 from rest_compat.shapes import LANGUAGE_PREFIX
 
 API_PREFIX = "/api/v1.0"
@@ -143,10 +142,6 @@ def mount_rest(app: FastAPI, state: RestState) -> None:
     app.state.rest = state
     app.include_router(auth.router)
     app.include_router(me.router)
-    if state.limits is not None:
-        app.add_middleware(
-            RateLimitMiddleware, sessionmaker=state.sessionmaker, limits=state.limits
-        )
     app.include_router(circuit)
     app.include_router(content_router)
     app.include_router(ecommerce)

@@ -23,10 +23,10 @@ from graph.router import GraphQLAuthError, GraphState, create_graphql_router
 from graph.schema import schema
 from realtime.bus import EventBus
 from rest_compat.deps import RestState
-from rest_compat.ratelimit import Limits
 from rest_compat.router import DOCS_URL, OPENAPI_URL, mount_rest
 from server.closer import run_closer
 from server.jobs import create_job_app, worker_running
+from server.ratelimit import Limits, RateLimitMiddleware
 from server.settings import Settings
 
 GC_THRESHOLDS = (10_000, 50, 100)
@@ -145,6 +145,17 @@ def create_app(
     app.state.graph = GraphState(
         sessionmaker=sessionmaker, token_policy=tokens, bus=bus, file_store=files
     )
+    if settings.rate_limit_enabled:
+        # Added before the REST path rewrites (language prefix, trailing slash), which wrap it.
+        app.add_middleware(
+            RateLimitMiddleware,
+            sessionmaker=sessionmaker,
+            limits=Limits(
+                per_token=settings.rate_limit_per_token,
+                per_ip=settings.rate_limit_per_ip,
+                window_seconds=settings.rate_limit_window_seconds,
+            ),
+        )
     mount_rest(
         app,
         RestState(
@@ -152,13 +163,6 @@ def create_app(
             token_policy=tokens,
             file_store=files,
             seller_auction_product=settings.seller_auction_product,
-            limits=Limits(
-                per_token=settings.rate_limit_per_token,
-                per_ip=settings.rate_limit_per_ip,
-                window_seconds=settings.rate_limit_window_seconds,
-            )
-            if settings.rate_limit_enabled
-            else None,
         ),
     )
     app.include_router(

@@ -52,7 +52,8 @@ class Settings(BaseSettings):
         description="E-commerce API: list lots consigned by clients too, not only house lots.",
     )
     rate_limit_enabled: bool = Field(
-        default=True, description="Limit /api/... requests per token and per IP (A11)."
+        default=True,
+        description="Limit /api/... and /graphql requests per token and per IP (A11).",
     )
     rate_limit_per_token: int = Field(default=600, description="Requests per window per token.")
     rate_limit_per_ip: int = Field(

@@ -332,7 +332,7 @@ def test_a_merge_of_clients_another_merge_is_working_on_is_refused_at_once(
                 models.Client.id.in_([a, b, c])  # type: ignore[attr-defined]
             )
         )
-        return dict(rows.tuples().all())
+        return {row[0]: row[1] for row in rows}
 
     found = committed.run(statuses)
     assert found[b] == models.ClientStatus.DELETED
