@@ -104,6 +104,8 @@ class Resource:
     sorts: Mapping[str, tuple[str, ...]]
     fields: tuple[str, ...]
     default_sort: tuple[Sort, ...] = (Sort("id"),)
+    search: bool = True
+    """Whether ``global_search`` applies (A7)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -417,7 +419,10 @@ def parse_list(
     search = params.get("global_search")
     if search is not None and not isinstance(search, str):
         raise bad("global_search", "`global_search` is a single text.")
-    query = ListQuery(filters=tuple(conditions), sort=sort, search=(search or "").strip() or None)
+    text = (search or "").strip() or None
+    if text is not None and not resource.search:
+        raise bad("global_search", "This list has no search.")
+    query = ListQuery(filters=tuple(conditions), sort=sort, search=text)
     return ListParams(query=query, page=page, size=size, fields=fields, regexes=tuple(regexes))
 
 
