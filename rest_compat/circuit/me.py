@@ -21,7 +21,7 @@ from db.session import OperationDB
 from domain.auth import authenticate, bearer_token
 from domain.errors import Unauthenticated
 from domain.principal import Principal
-from rest_compat.deps import operation_db
+from rest_compat.deps import TOKEN_SECURITY, operation_db
 from rest_compat.errors import RestError
 from rest_compat.shapes import ErrorBody, json_response
 
@@ -168,6 +168,7 @@ async def _principal(request: Request, db: OperationDB) -> Principal | None:
 @router.get(
     "/api/me",
     response_model=MeEnvelope,
+    dependencies=TOKEN_SECURITY,
     responses={401: {"model": MeError, "description": "Missing, unknown or expired token."}},
     summary="The current user and the installation configuration",
 )
