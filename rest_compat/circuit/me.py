@@ -23,6 +23,7 @@ from domain.errors import Unauthenticated
 from domain.principal import Principal
 from rest_compat.deps import TOKEN_SECURITY, operation_db
 from rest_compat.errors import RestError
+from rest_compat.openapi import parameters, query_parameter
 from rest_compat.shapes import ErrorBody, json_response
 
 router = APIRouter(tags=["Startup and real-time"])
@@ -212,6 +213,10 @@ PUSHER_RESPONSES: dict[int | str, dict[str, Any]] = {
     "/pusher_auth",
     responses=PUSHER_RESPONSES,
     summary="Pusher channel authorisation (optional bridge)",
+    openapi_extra=parameters(
+        query_parameter("socket_id", {"type": "string"}, "The Pusher connection."),
+        query_parameter("channel_name", {"type": "string"}, "The private channel to join."),
+    ),
 )
 async def pusher_auth_get(request: Request, db: OperationDB = Depends(operation_db)) -> Response:
     """D2: ``socket_id`` and ``channel_name`` in the query."""
