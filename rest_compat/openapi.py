@@ -14,6 +14,7 @@ from typing import Any
 
 from rest_compat.query import (
     DEFAULT_RANGE,
+    MAX_AMOUNT_DIGITS,
     MAX_ID,
     MAX_RANGE,
     OPERATORS,
@@ -33,7 +34,10 @@ _SCHEMAS: dict[Kind, dict[str, Any]] = {
     Kind.BOOL: {"type": "boolean"},
     Kind.DATETIME: {"type": "string", "format": "date-time"},
     Kind.DATE: {"type": "string", "format": "date"},
-    Kind.MONEY: {"type": "string", "pattern": r"^-?[0-9]{1,10}(\.[0-9]{1,2})?$"},
+    Kind.MONEY: {
+        "type": "string",
+        "pattern": f"^-?[0-9]{{1,{MAX_AMOUNT_DIGITS}}}(\\.[0-9]{{1,{MAX_AMOUNT_DIGITS}}})?$",
+    },
     Kind.UUID: {"type": "string", "format": "uuid"},
 }
 _BARE = {
