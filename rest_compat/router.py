@@ -28,7 +28,7 @@ from rest_compat.circuit import (
     transactions,
 )
 from rest_compat.content import router as content_router
-from rest_compat.deps import RestState
+from rest_compat.deps import TOKEN_SECURITY, RestState
 from rest_compat.ecommerce.errors import AuctionError, auction_error_handler
 from rest_compat.ecommerce.router import router as ecommerce
 from rest_compat.errors import RestError, domain_error_handler, rest_error_handler
@@ -38,7 +38,7 @@ API_PREFIX = "/api/v1.0"
 OPENAPI_URL = "/api/openapi.json"
 DOCS_URL = "/api/docs"
 
-circuit = APIRouter(prefix=API_PREFIX)
+circuit = APIRouter(prefix=API_PREFIX, dependencies=TOKEN_SECURITY)
 circuit.include_router(clients.router)
 circuit.include_router(addresses.router)
 circuit.include_router(files.router, tags=["Files"])

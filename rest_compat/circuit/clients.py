@@ -40,6 +40,7 @@ from rest_compat.circuit.bodies import (
 )
 from rest_compat.deps import caller, operation_db
 from rest_compat.errors import ACCESS_DENIED, RestError, from_domain, not_found
+from rest_compat.openapi import fields_parameter, list_openapi, parameters
 from rest_compat.query import (
     FilterField,
     Kind,
@@ -700,6 +701,7 @@ LIST_PARAMETERS = (
     "/datatable-clients",
     response_model=ListEnvelope[Client],
     responses=errors(),
+    openapi_extra=list_openapi(CLIENTS),
     summary="List clients",
     description="B1.1. "
     + LIST_PARAMETERS
@@ -725,6 +727,7 @@ async def list_clients(
     "/datatable-clients/{id}",
     response_model=SingleEnvelope[Client],
     responses=errors(404),
+    openapi_extra=parameters(fields_parameter(CLIENTS)),
     summary="Get a client",
 )
 async def get_client(

@@ -40,6 +40,7 @@ from rest_compat.circuit.bodies import (
 from rest_compat.circuit.clients import label as client_label
 from rest_compat.deps import caller, operation_db
 from rest_compat.errors import RestError, from_domain, not_found
+from rest_compat.openapi import ID_SCHEMA, list_openapi, query_parameter
 from rest_compat.query import (
     FilterField,
     Kind,
@@ -351,6 +352,20 @@ def _extra(request: Request) -> tuple[dict[str, tuple[str, Condition]], bool]:
     "/datatable-consignments",
     response_model=ListEnvelope[Consignment],
     responses=errors(),
+    openapi_extra=list_openapi(
+        CONSIGNMENTS,
+        query_parameter("sale_id", ID_SCHEMA, "Only the consignments of this sale (A8)."),
+        query_parameter(
+            "workflow_filter",
+            {"type": "integer", "minimum": 0},
+            "A workflow task id (no tasks are stored yet, so it excludes nothing).",
+        ),
+        query_parameter(
+            "autocomplete[string]",
+            {"type": "string"},
+            "Consignments whose number or label contains the text, by number unless sorted (A7).",
+        ),
+    ),
     summary="List consignments",
     description="B3.1. Common list parameters (A3-A7) and sale_id, workflow_filter, "
     "autocomplete[string]. Filters: "

@@ -45,6 +45,13 @@ from rest_compat.circuit.bodies import (
 )
 from rest_compat.deps import RestState, caller, operation_db, rest_state
 from rest_compat.errors import RestError, from_domain, not_found
+from rest_compat.openapi import (
+    ID_SCHEMA,
+    fields_parameter,
+    list_openapi,
+    parameters,
+    query_parameter,
+)
 from rest_compat.query import (
     FilterField,
     Kind,
@@ -678,6 +685,9 @@ LIST_PARAMETERS = (
 # -- routes --------------------------------------------------------------------------------
 
 
+SALE_ID = query_parameter("sale_id", ID_SCHEMA, "The sale's id: an alias of `filter[sale]` (A8).")
+
+
 def _sale_alias(request: Request) -> dict[str, tuple[str, Condition]]:
     """``sale_id=`` is accepted as an alias of ``filter[sale]`` (B5.1, A8)."""
     raw = request.query_params.get("sale_id")
@@ -691,6 +701,7 @@ def _sale_alias(request: Request) -> dict[str, tuple[str, Condition]]:
     "/datatable-items",
     response_model=ListEnvelope[Item],
     responses=errors(),
+    openapi_extra=list_openapi(ITEMS, SALE_ID),
     summary="List items",
     description="B5.1. "
     + LIST_PARAMETERS
@@ -718,6 +729,7 @@ async def list_items(
     "/datatable-items/{id}",
     response_model=SingleEnvelope[Item],
     responses=errors(404),
+    openapi_extra=parameters(fields_parameter(ITEMS)),
     summary="Get an item",
 )
 async def get_item(
@@ -1178,6 +1190,7 @@ class SimpleItem(Item):
     "/items-list",
     response_model=ListEnvelope[SimpleItem],
     responses=errors(),
+    openapi_extra=list_openapi(ITEMS, SALE_ID),
     summary="Items list (simple)",
     description="B5.8. As /datatable-items plus sale_id; without fields each row is only "
     "display_id, lot and status (D20).",

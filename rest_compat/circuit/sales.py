@@ -34,6 +34,7 @@ from domain.principal import Principal
 from rest_compat.circuit.bodies import FormatErrors, json_object, number, to_bool, to_moment
 from rest_compat.deps import caller, operation_db
 from rest_compat.errors import RestError, from_domain, not_found
+from rest_compat.openapi import fields_parameter, list_openapi, parameters
 from rest_compat.query import (
     FilterField,
     Kind,
@@ -492,6 +493,7 @@ LIST_PARAMETERS = (
     "/datatable-sales",
     response_model=ListEnvelope[Sale],
     responses=errors(),
+    openapi_extra=list_openapi(SALES),
     summary="List sales",
     description="B6.1. "
     + LIST_PARAMETERS
@@ -517,6 +519,7 @@ async def list_sales(
     "/datatable-sales/{id}",
     response_model=SingleEnvelope[Sale],
     responses=errors(404),
+    openapi_extra=parameters(fields_parameter(SALES)),
     summary="Get a sale",
 )
 async def get_sale(

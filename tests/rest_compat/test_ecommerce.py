@@ -91,7 +91,11 @@ async def test_active_products_end_soonest_first_in_the_laravel_envelope(
     assert [p["id"] for p in second["data"]] == [later.id]
 
 
-@pytest.mark.parametrize("query", ["page=0", "page=x", "per_page=101"])
+@pytest.mark.parametrize(
+    "query",
+    # page=10**20 was a 500 (an OFFSET beyond bigint); a full-width 1 was read as page 1
+    ["page=0", "page=x", "per_page=101", "page=100000000000000000000", "page=%EF%BC%91"],
+)
 async def test_a_bad_page_is_422(http: httpx.AsyncClient, query: str) -> None:
     response = await http.get(f"/api/v2/auction/products?{query}")
 
@@ -418,6 +422,26 @@ async def test_the_openapi_document_describes_the_v2_endpoints(http: httpx.Async
         "/api/v2/auction/bided-products",
         "/api/v2/auction/purchase-history",
     }
+    queries = {
+        path: {
+            parameter["name"]: parameter["schema"]
+            for parameter in op["get"].get("parameters", [])
+            if parameter["in"] == "query"
+        }
+        for path, op in spec["paths"].items()
+        if path.startswith("/api/v2/auction") and "get" in op
+    }
+    paging = {
+        "page": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1, "default": 1},
+        "per_page": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
+    }
+    assert queries["/api/v2/auction/products"] == paging
+    assert queries["/api/v2/auction/products/{product_id}"] == {}
+    assert queries["/api/v2/auction/bided-products"] == paging
+    history = queries["/api/v2/auction/purchase-history"]
+    assert set(history) == {"page", "per_page", "payment_status", "delivery_status"}
+    assert history["payment_status"]["enum"] == ["paid", "unpaid"]
+    assert "picked_up" in history["delivery_status"]["enum"]
     place_bid = spec["paths"]["/api/v2/auction/place-bid"]["post"]
     assert set(place_bid["responses"]) >= {"200", "401", "403", "404", "422"}
     assert place_bid["requestBody"]["content"]["application/json"]["schema"]["required"] == [
