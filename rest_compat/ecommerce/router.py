@@ -23,6 +23,7 @@ from domain.auth import authenticate, bearer_token
 from domain.bidding import rules
 from domain.bidding.service import PlaceBid, place_bid
 from domain.errors import DomainError, Unauthenticated
+from domain.fields import NUL_MESSAGE, nul_paths
 from domain.files import file_url
 from domain.principal import ANONYMOUS, Principal
 from rest_compat.deps import TOKEN_SECURITY, RestState, operation_db, rest_state
@@ -337,15 +338,20 @@ def parse_bid(body: Mapping[str, Any]) -> tuple[int, Decimal, Decimal | None]:
 
 async def _body(request: Request) -> Mapping[str, Any]:
     content_type = request.headers.get("content-type", "")
+    body: Any
     if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
         form = await request.form()
-        return {key: value for key, value in form.items() if isinstance(value, str)}
-    try:
-        body = orjson.loads(await request.body() or b"{}")
-    except orjson.JSONDecodeError as exc:
-        raise invalid({"body": ["The request body must be JSON."]}) from exc
+        body = {key: value for key, value in form.items() if isinstance(value, str)}
+    else:
+        try:
+            body = orjson.loads(await request.body() or b"{}")
+        except orjson.JSONDecodeError as exc:
+            raise invalid({"body": ["The request body must be JSON."]}) from exc
     if not isinstance(body, dict):
         raise invalid({"body": ["The request body must be a JSON object."]})
+    refused = nul_paths(body)
+    if refused:
+        raise invalid({path: [NUL_MESSAGE] for path in refused})
     return body
 
 

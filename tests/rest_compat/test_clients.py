@@ -834,3 +834,29 @@ async def test_responses_match_their_declared_models(
     # then
     ListEnvelope[Client].model_validate(listed.json(), strict=True)
     SingleEnvelope[Client].model_validate(got.json(), strict=True)
+
+
+async def test_text_with_a_nul_character_is_422_and_writes_nothing(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    headers = await auth(graphql, staff)
+    before = await session.scalar(sa.select(sa.func.count()).select_from(models.Client))
+    body = {"first_name": "Ada\u0000", "last_name": "L", "address": {"city": "Lon\u0000don"}}
+
+    # when
+    response = await http.post(URL, json=body, headers=headers)
+
+    # then
+    assert response.status_code == 422
+    message = "Text cannot contain NUL characters."
+    assert response.json() == {
+        "type": "https://tools.ietf.org/html/rfc4918#section-11.2",
+        "title": message,
+        "status": 422,
+        "detail": message,
+        "errors": {"first_name": [message], "address.city": [message]},
+    }
+    after = await session.scalar(sa.select(sa.func.count()).select_from(models.Client))
+    assert after == before

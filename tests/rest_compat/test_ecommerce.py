@@ -448,3 +448,24 @@ async def test_the_openapi_document_describes_the_v2_endpoints(http: httpx.Async
         "product_id",
         "amount",
     ]
+
+
+async def test_a_bid_form_with_a_nul_character_is_refused(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    item = await _lot(session, starting_price=D("100.00"))
+    bidder = await factories.create_bidder(session)
+
+    # when
+    response = await http.post(
+        "/api/v2/auction/place-bid",
+        data={"product_id": str(item.id), "amount": "100", "note": "hi\x00"},
+        headers=await auth(graphql, bidder),
+    )
+
+    # then
+    assert response.status_code == 422
+    message = "Text cannot contain NUL characters."
+    assert response.json() == {"result": False, "message": message, "errors": {"note": [message]}}
+    assert await session.scalar(sa.select(sa.func.count()).select_from(models.Bid)) == 0
