@@ -25,9 +25,11 @@ class RestState:
     token_policy: TokenPolicy
     file_store: FileStore
     seller_auction_product: bool = True
+    """Whether the e-commerce API lists lots consigned by clients, not only house lots (C1.1)."""
     limits: Limits | None = None
     """Rate limits of ``/api/...``; None turns limiting off."""
-    """Whether the e-commerce API lists lots consigned by clients, not only house lots (C1.1)."""
+    public_url: str | None = None
+    """Base URL of the house's public site (sale pages at ``/sales/<id>``); None: no links."""
 
 
 def rest_state(request: Request) -> RestState:

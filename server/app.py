@@ -121,7 +121,11 @@ def create_app(
     tokens = token_policy(settings)
     files = file_store(settings)
     app.state.graph = GraphState(
-        sessionmaker=sessionmaker, token_policy=tokens, bus=bus, file_store=files
+        sessionmaker=sessionmaker,
+        token_policy=tokens,
+        bus=bus,
+        file_store=files,
+        public_url=settings.public_url,
     )
     mount_rest(
         app,
@@ -130,6 +134,7 @@ def create_app(
             token_policy=tokens,
             file_store=files,
             seller_auction_product=settings.seller_auction_product,
+            public_url=settings.public_url,
             limits=Limits(
                 per_token=settings.rate_limit_per_token,
                 per_ip=settings.rate_limit_per_ip,

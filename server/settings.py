@@ -59,6 +59,11 @@ class Settings(BaseSettings):
         default=120, description="Requests per window per IP, for calls without a token."
     )
     rate_limit_window_seconds: int = Field(default=60, description="Length of a rate window.")
+    public_url: str | None = Field(
+        default=None,
+        description="Base URL of the house's public site; a sale's page is <public_url>/sales/"
+        "<id> (REST sale_url, GraphQL Sale.publicUrl). Unset: those links are null.",
+    )
     secret_key: SecretStr = SecretStr("dev-secret-change-me")
     log_level: str = "info"
     files_dir: Path = Field(

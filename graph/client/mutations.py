@@ -20,7 +20,7 @@ from graph.filtering import decode_id, decode_ids
 from graph.partial import present
 from graph.payloads import UserError, user_errors
 from graph.permissions import STAFF, IsAuthenticated
-from graph.rows import ChargeRowInput
+from graph.rows import ChargeRowInput, ExternalIdInput
 
 if TYPE_CHECKING:
     from graph.client.types import Client
@@ -46,12 +46,6 @@ class BankDetailInput:
     owner: str = strawberry.field(default="", description="Account holder.")
     iban: str = strawberry.field(default="", description="IBAN (checked when given).")
     bic: str = strawberry.field(default="", description="BIC (checked when given).")
-
-
-@strawberry.input(description="The client's id in another system.")
-class ExternalIdInput:
-    system: str = strawberry.field(description="The other system.")
-    external_id: str = strawberry.field(description="The id there.")
 
 
 @strawberry.input(
