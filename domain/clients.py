@@ -27,6 +27,7 @@ from sqlmodel import col
 
 from db import models
 from db.queries import client as client_queries
+from db.queries import responsible as responsible_queries
 from db.session import OperationDB
 from domain import audit, responsible
 from domain.addresses import add_address, change_address, clean_address_fields
@@ -705,8 +706,8 @@ _SPECIAL = frozenset(
         ("client_responsible_users", "client_id"),
     }
 )
-"""References moved by their own rules (connections, the default-address flag), or not at all:
-responsible users are a field of the client, and the target keeps its own fields."""
+"""References moved by their own rules (connections, the default-address flag, responsible
+users appended to the target's without duplicates)."""
 
 
 async def merge_clients(db: OperationDB, principal: Principal, cmd: MergeClients) -> MergeResult:
@@ -852,6 +853,9 @@ async def _move_references(
         session, [(target_id, other) for other in sorted(others - already)]
     )
     moved["connections"] = len(others - already)
+    moved["responsible_users"] = await responsible_queries.move_responsible_users(
+        session, models.EntityType.CLIENT, source_ids, target_id
+    )
     for column in references:
         key = (column.table.name, column.name)
         if key in _SPECIAL:

@@ -83,3 +83,25 @@ async def replace_responsible_users(
             for position, user_id in enumerate(user_ids)
         ]
         await session.execute(sa.insert(table), rows)
+
+
+async def move_responsible_users(
+    session: AsyncSession, entity_type: models.EntityType, source_ids: Sequence[int], target_id: int
+) -> int:
+    """Append the sources' responsible users the target lacks to the target's (merge), and
+    drop the sources' rows; how many the target gained."""
+    table, owner = LINKS[entity_type]
+    current = await responsible_user_ids(session, entity_type, target_id)
+    stmt = (
+        sa.select(table.c.user_id)
+        .where(table.c[owner].in_(set(source_ids)))
+        .order_by(table.c[owner], table.c.position)
+    )
+    gained = [
+        user_id
+        for user_id in dict.fromkeys((await session.execute(stmt)).scalars())
+        if user_id not in current
+    ]
+    await session.execute(sa.delete(table).where(table.c[owner].in_(set(source_ids))))
+    await replace_responsible_users(session, entity_type, target_id, [*current, *gained])
+    return len(gained)

@@ -21,6 +21,7 @@ from graph.partial import present
 from graph.payloads import UserError, user_errors
 from graph.permissions import STAFF, IsAuthenticated
 from graph.rows import ChargeRowInput, ExternalIdInput
+from graph.user.types import RESPONSIBLE_USERS_INPUT
 
 if TYPE_CHECKING:
     from graph.client.types import Client
@@ -98,6 +99,9 @@ class ClientFieldsInput:
     )
     agent_id: strawberry.ID | None = strawberry.field(
         default=UNSET, description="The agent (a user). Staff only."
+    )
+    responsible_user_ids: list[strawberry.ID] | None = strawberry.field(
+        default=UNSET, description=RESPONSIBLE_USERS_INPUT
     )
     tags: list[str] | None = strawberry.field(default=UNSET, description="Tags; replaces all.")
     consignor_commissions: list[CommissionTierInput] | None = strawberry.field(
@@ -297,6 +301,10 @@ def client_values(input: ClientFieldsInput, exclude: frozenset[str]) -> dict[str
     if input.agent_id is not UNSET:
         values["agent_user_id"] = (
             None if input.agent_id is None else decode_id(input.agent_id, "User", "agentId")
+        )
+    if input.responsible_user_ids not in (UNSET, None):
+        values["responsible_user_ids"] = decode_ids(
+            input.responsible_user_ids, "User", "responsibleUserIds"
         )
     return values
 

@@ -25,6 +25,7 @@ from graph.permissions import STAFF_ONLY, staff_only
 from graph.relay import After, Before, Connection, First, Last, Search
 from graph.rows import ChargeRow, ExternalId, charge_rows, external_ids
 from graph.transaction.inputs import TRANSACTION_ID_TYPES, TransactionFilter, TransactionOrder
+from graph.user.types import responsible_users_field
 
 if TYPE_CHECKING:
     from graph.address.types import Address
@@ -307,6 +308,7 @@ class Client(ModelNode):
         )
 
     activities = history_field(models.EntityType.CLIENT, "client")
+    responsible_users = responsible_users_field(models.EntityType.CLIENT, "client")
 
     @strawberry.field(
         description="Staff notes on the client, newest first by default." + STAFF_ONLY,

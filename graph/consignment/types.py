@@ -31,6 +31,7 @@ from graph.rows import (
     shipping_rows,
 )
 from graph.scalars import Rate
+from graph.user.types import responsible_users_field
 
 if TYPE_CHECKING:
     from graph.client.types import Client
@@ -189,3 +190,4 @@ class Consignment(ModelNode):
         )
 
     activities = history_field(models.EntityType.CONSIGNMENT, "consignment")
+    responsible_users = responsible_users_field(models.EntityType.CONSIGNMENT, "consignment")
