@@ -168,6 +168,20 @@ class Loaders:
         """(readable lots with images, without) per sale."""
         return self._by_id(sale_queries.image_stats_by_sale_ids)
 
+    @cached_property
+    def settlements_by_sale_and_client(
+        self,
+    ) -> BatchLoader[tuple[int, int], list[models.Order]]:
+        """Readable, not canceled consignor orders per ``(sale_id, client_id)``."""
+
+        async def fetch(keys: Sequence[tuple[int, int]]) -> list[list[models.Order]]:
+            found = await order_queries.settlements_by_sale_and_client(
+                self.db, self.principal, keys
+            )
+            return [found.get(key, []) for key in keys]
+
+        return BatchLoader(fetch)
+
     def responsible_users_by_owner_id(
         self, entity_type: models.EntityType
     ) -> BatchLoader[int, list[models.User]]:
