@@ -297,14 +297,15 @@ class ConnectClientsPayload:
 
 def client_values(input: ClientFieldsInput, exclude: frozenset[str]) -> dict[str, Any]:
     """The sent client fields by model attribute name (ids decoded)."""
-    values = present(input, exclude | {"address", "agent_id"})
+    values = present(input, exclude | {"address", "agent_id", "responsible_user_ids"})
     if input.agent_id is not UNSET:
         values["agent_user_id"] = (
             None if input.agent_id is None else decode_id(input.agent_id, "User", "agentId")
         )
-    if input.responsible_user_ids not in (UNSET, None):
-        values["responsible_user_ids"] = decode_ids(
-            input.responsible_user_ids, "User", "responsibleUserIds"
+    users = input.responsible_user_ids
+    if users is not UNSET:
+        values["responsible_user_ids"] = (
+            [] if users is None else decode_ids(users, "User", "responsibleUserIds")
         )
     return values
 

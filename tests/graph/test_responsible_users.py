@@ -201,3 +201,21 @@ async def test_a_list_reads_them_in_one_statement(
     assert len(nodes) == 10
     assert all(node["responsibleUsers"] == users(staff) for node in nodes)
     assert ten.count == one.count
+
+
+async def test_null_clears(graphql: GraphQLClient, session: AsyncSession) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    client = await factories.create_client(session)
+    session.add(models.ClientResponsibleUser(client_id=client.id, user_id=staff.id))
+    await session.flush()
+
+    # when
+    data = await graphql.data(
+        UPDATE_CLIENT_MUTATION,
+        {"input": {"id": gid("Client", client), "responsibleUserIds": None}},
+        as_=staff,
+    )
+
+    # then
+    assert data["updateClient"] == {"client": {"responsibleUsers": []}, "errors": []}
