@@ -80,12 +80,18 @@ async def record(
 
 
 async def record_created(
-    session: AsyncSession, principal: Principal, entity_type: models.EntityType, row: SQLModel
+    session: AsyncSession,
+    principal: Principal,
+    entity_type: models.EntityType,
+    row: SQLModel,
+    also: Changes | None = None,
 ) -> models.Activity:
-    """Audit a new row: every field, ``before`` null. The row must be flushed (it has an id)."""
-    return await record(
-        session, principal, "create", entity_type, _id(row), diff({}, snapshot(row))
-    )
+    """Audit a new row: every field, ``before`` null. The row must be flushed (it has an id).
+
+    ``also`` adds changes stored outside the row (link tables such as responsible users).
+    """
+    changes = {**diff({}, snapshot(row)), **(also or {})}
+    return await record(session, principal, "create", entity_type, _id(row), changes)
 
 
 async def record_updated(
@@ -95,9 +101,11 @@ async def record_updated(
     row: SQLModel,
     before: Mapping[str, Any],
     action: str = "update",
+    also: Changes | None = None,
 ) -> models.Activity | None:
-    """Audit the fields of ``row`` that differ from ``before`` (a ``snapshot``); none, no row."""
-    changes = diff(before, snapshot(row, before.keys()))
+    """Audit the fields of ``row`` that differ from ``before`` (a ``snapshot``), plus ``also``
+    (changes stored outside the row); none, no row."""
+    changes = {**diff(before, snapshot(row, before.keys())), **(also or {})}
     if not changes:
         return None
     return await record(session, principal, action, entity_type, _id(row), changes)

@@ -27,13 +27,14 @@ from sqlmodel import col
 
 from db import models
 from db.queries import client as client_queries
+from db.queries import responsible as responsible_queries
 from db.session import OperationDB
-from domain import audit
+from domain import audit, responsible
 from domain.addresses import add_address, change_address, clean_address_fields
 from domain.errors import Forbidden, NotFound, RuleViolation, RuleViolations, UserErrorCode
 from domain.fields import Checks
 from domain.principal import Principal
-from domain.rows import CLIENT_ATTACHMENTS, charge_row
+from domain.rows import CLIENT_ATTACHMENTS, charge_row, external_id_row
 from realtime.events import EntityUpdated
 from realtime.publish import publish
 
@@ -80,8 +81,10 @@ CLIENT_FIELDS = frozenset(
     + UNIQUE_FIELDS
     + ROW_FIELDS
     + OTHER_FIELDS
+    + (responsible.FIELD,)
 )
-"""The writable client fields (model attribute names)."""
+"""The writable client fields (model attribute names, and ``responsible_user_ids``, stored in
+a link table)."""
 
 CONTACT_FIELDS = frozenset(
     {
@@ -311,13 +314,9 @@ def _valid_iban(iban: str) -> bool:
 def _external_id_row(
     row: Mapping[str, Any], where: str
 ) -> tuple[dict[str, Any], list[RuleViolation]]:
-    cleaned = {"system": _row_text(row, "system"), "external_id": _row_text(row, "external_id")}
-    violations = [
-        RuleViolation(UserErrorCode.REQUIRED, f"The {label} is required.", f"{where}.{key}")
-        for key, label in (("system", "system"), ("externalId", "external id"))
-        if not cleaned["external_id" if key == "externalId" else key]
-    ]
-    return cleaned, violations
+    checks = Checks()
+    cleaned = external_id_row(checks, where, row)
+    return cleaned, checks.violations
 
 
 _ROW_CLEANERS = {
@@ -407,6 +406,11 @@ async def _clean(
     cleaned: dict[str, Any] = {}
     violations: list[RuleViolation] = []
     for name, value in values.items():
+        if name == responsible.FIELD:
+            checks = Checks()
+            cleaned[name] = await responsible.cleaned(session, checks, value)
+            violations += checks.violations
+            continue
         stored, found = _clean_value(name, value)
         if found:
             violations += found
@@ -506,10 +510,16 @@ async def _update(
     if violations:
         raise RuleViolations(violations)
     before = audit.snapshot(client)
+    users = cleaned.pop(responsible.FIELD, None)
     for name, value in cleaned.items():
         setattr(client, name, value)
     await session.flush()
-    await audit.record_updated(session, principal, models.EntityType.CLIENT, client, before)
+    links: audit.Changes = {}
+    if users is not None:
+        links = await responsible.replace(session, models.EntityType.CLIENT, client.id, users)
+    await audit.record_updated(
+        session, principal, models.EntityType.CLIENT, client, before, also=links
+    )
     written = None
     if address is not None:
         written = await _write_default_address(session, principal, client.id, address_fields)
@@ -542,12 +552,14 @@ async def create_client(db: OperationDB, principal: Principal, cmd: CreateClient
             raise RuleViolations(violations)
         if cleaned.get("customer_number") is None:
             cleaned["customer_number"] = await client_queries.next_customer_number(session)
+        users = cleaned.pop(responsible.FIELD, [])
         client = models.Client(**cleaned)
         if cmd.uuid is not None:
             client.uuid = cmd.uuid
         session.add(client)
         await session.flush()
-        await audit.record_created(session, principal, models.EntityType.CLIENT, client)
+        links = await responsible.replace(session, models.EntityType.CLIENT, client.id, users)
+        await audit.record_created(session, principal, models.EntityType.CLIENT, client, also=links)
         address = None
         if cmd.address is not None:
             address = await add_address(
@@ -691,9 +703,11 @@ _SPECIAL = frozenset(
         ("client_connections", "primary_client_id"),
         ("client_connections", "client_id"),
         ("addresses", "client_id"),
+        ("client_responsible_users", "client_id"),
     }
 )
-"""References moved by their own rules (connections, the default-address flag)."""
+"""References moved by their own rules (connections, the default-address flag, responsible
+users appended to the target's without duplicates)."""
 
 
 async def merge_clients(db: OperationDB, principal: Principal, cmd: MergeClients) -> MergeResult:
@@ -843,6 +857,9 @@ async def _move_references(
         session, [(target_id, other) for other in sorted(others - already)]
     )
     moved["connections"] = len(others - already)
+    moved["responsible_users"] = await responsible_queries.move_responsible_users(
+        session, models.EntityType.CLIENT, source_ids, target_id
+    )
     for column in references:
         key = (column.table.name, column.name)
         if key in _SPECIAL:

@@ -82,6 +82,15 @@ class Checks:
         elif value != value.quantize(RATE_STEP):
             self.fail(name, UserErrorCode.INVALID, f"`{name}` must have at most four decimals.")
 
+    def percentage(self, name: str, value: Decimal | None) -> None:
+        """A percentage from 0 to 100 with at most two decimals (null allowed)."""
+        if value is None:
+            return
+        if not value.is_finite() or not Decimal(0) <= value <= Decimal(100):
+            self.fail(name, UserErrorCode.INVALID, f"`{name}` must be between 0 and 100.")
+        elif value != value.quantize(CENT):
+            self.fail(name, UserErrorCode.INVALID, f"`{name}` must have at most two decimals.")
+
     def currency(self, name: str, value: str) -> None:
         if value not in ISO_4217:
             self.fail(

@@ -49,7 +49,7 @@ from db import models
 from db.queries import catalogue as queries
 from db.queries.item import lock_item
 from db.session import OperationDB
-from domain import audit
+from domain import audit, responsible
 from domain import rows as row_fields
 from domain.bidding.closing import close_finished_sales, leading_clients
 from domain.bulk import MAX_ROWS, BulkResult, ErrorPolicy, RowResult, row_path
@@ -203,7 +203,7 @@ def _staff(principal: Principal) -> None:
 
 
 def _fields(values: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = set(values) - WRITABLE
+    unknown = set(values) - WRITABLE - {responsible.FIELD}
     if unknown:
         raise ValueError(f"not writable on an item: {sorted(unknown)}")
     return dict(values)
@@ -241,6 +241,10 @@ async def _check_item(
     """
     if "dimensions" in sent:
         sent["dimensions"] = row_fields.dimensions(checks, sent["dimensions"])
+    if responsible.FIELD in sent:
+        sent[responsible.FIELD] = await responsible.cleaned(
+            db.session, checks, sent[responsible.FIELD]
+        )
     if "additional_charges" in sent:
         sent["additional_charges"] = row_fields.charges(
             checks, sent["additional_charges"], row_fields.ITEM_ATTACHMENTS
@@ -430,6 +434,7 @@ async def create_item(db: OperationDB, principal: Principal, cmd: CreateItem) ->
             values["lot_letter"] = values.get("lot_letter") or ""
         values.setdefault("lot_letter", "")
         values.setdefault("starting_price", Decimal("0"))
+        users = values.pop(responsible.FIELD, [])
         item = models.Item(
             sale_id=sale.id,
             status=models.ItemStatus.AVAILABLE,
@@ -438,7 +443,8 @@ async def create_item(db: OperationDB, principal: Principal, cmd: CreateItem) ->
         )
         session.add(item)
         await session.flush()
-        await audit.record_created(session, principal, models.EntityType.ITEM, item)
+        links = await responsible.replace(session, models.EntityType.ITEM, item.id, users)
+        await audit.record_created(session, principal, models.EntityType.ITEM, item, also=links)
         await publish(session, *_item_events(item, principal, "created"))
     return item
 
@@ -470,16 +476,31 @@ async def update_item(db: OperationDB, principal: Principal, cmd: UpdateItem) ->
         if moves_lot:
             await _write_lots(session, [(item, sale.id, lot)])
         await session.flush()
-        if await audit.record_updated(session, principal, models.EntityType.ITEM, item, before):
+        links = await _write_responsible(session, item, changes)
+        if await audit.record_updated(
+            session, principal, models.EntityType.ITEM, item, before, also=links
+        ):
             await publish(session, *_item_events(item, principal, "edited"))
     return item
 
 
 def _apply(item: models.Item, changes: Mapping[str, Any]) -> None:
-    """Set the non-lot fields (lots go through ``_write_lots``)."""
+    """Set the item's own non-lot fields (lots go through ``_write_lots``, responsible users
+    through ``_write_responsible``)."""
     for name, value in changes.items():
-        if name not in LOT_FIELDS:
+        if name not in LOT_FIELDS and name != responsible.FIELD:
             setattr(item, name, value)
+
+
+async def _write_responsible(
+    session: AsyncSession, item: models.Item, changes: Mapping[str, Any]
+) -> audit.Changes:
+    """Store the sent (checked) responsible users; the audit change."""
+    if responsible.FIELD not in changes:
+        return {}
+    return await responsible.replace(
+        session, models.EntityType.ITEM, item.id, changes[responsible.FIELD]
+    )
 
 
 async def _history_of(db: OperationDB, item: models.Item, path: str) -> RuleViolation | None:
@@ -703,10 +724,18 @@ async def _write_bulk(
     if placements:
         await _write_lots(session, placements)
     await session.flush()
+    links = {
+        items[cmd.rows[index].item_id].id: await _write_responsible(
+            session, items[cmd.rows[index].item_id], changes
+        )
+        for index, changes in active.items()
+    }
     events: list[Event] = []
     for item_id, before in befores.items():
         item = items[item_id]
-        if await audit.record_updated(session, principal, models.EntityType.ITEM, item, before):
+        if await audit.record_updated(
+            session, principal, models.EntityType.ITEM, item, before, also=links[item_id]
+        ):
             events += _item_events(item, principal, "edited", force_reload=True)
     await publish(session, *events)
     return sum(1 for changes in active.values() if changes)

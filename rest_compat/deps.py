@@ -26,6 +26,8 @@ class RestState:
     file_store: FileStore
     seller_auction_product: bool = True
     """Whether the e-commerce API lists lots consigned by clients, not only house lots (C1.1)."""
+    public_url: str | None = None
+    """Base URL of the house's public site (sale pages at ``/sales/<id>``); None: no links."""
 
 
 TOKEN_SECURITY = [

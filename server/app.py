@@ -143,7 +143,11 @@ def create_app(
     tokens = token_policy(settings)
     files = file_store(settings)
     app.state.graph = GraphState(
-        sessionmaker=sessionmaker, token_policy=tokens, bus=bus, file_store=files
+        sessionmaker=sessionmaker,
+        token_policy=tokens,
+        bus=bus,
+        file_store=files,
+        public_url=settings.public_url,
     )
     if settings.rate_limit_enabled:
         # Added before the REST path rewrites (language prefix, trailing slash), which wrap it.
@@ -163,6 +167,7 @@ def create_app(
             token_policy=tokens,
             file_store=files,
             seller_auction_product=settings.seller_auction_product,
+            public_url=settings.public_url,
         ),
     )
     app.include_router(

@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     login_failure_window_seconds: int = Field(
         default=900, description="Length of the failed-login window."
     )
+    public_url: str | None = Field(
+        default=None,
+        description="Base URL of the house's public site; a sale's page is <public_url>/sales/"
+        "<id> (REST sale_url, GraphQL Sale.publicUrl). Unset: those links are null.",
+    )
     secret_key: SecretStr = SecretStr("dev-secret-change-me")
     log_level: str = "info"
     files_dir: Path = Field(

@@ -25,9 +25,11 @@ from db.queries.user import users_by_ids
 from db.queries.visibility import readable_clients
 from db.session import OperationDB
 from domain import clients as use_cases
+from domain import responsible as domain_responsible
 from domain.address_format import render
 from domain.errors import DomainError
 from domain.principal import Principal
+from rest_compat.circuit import responsible
 from rest_compat.circuit.bodies import (
     FormatErrors,
     cents,
@@ -144,7 +146,7 @@ FIELDS = (
     "updated",
 )
 
-NOT_STORED = ("responsible_user", "categories", "interested_in", "source")
+NOT_STORED = ("categories", "interested_in", "source")
 """B1.0 fields Gavel has no column for yet: read as [] / null, ignored on input."""
 
 _REGEX = Match.REGEX
@@ -227,6 +229,7 @@ RENAMES = {
     "primaryClientId": "primary_client",
     "sourceClientIds": "source_clients",
     "targetClientId": "target_client",
+    **responsible.RENAMES,
 }
 """Domain input names whose REST name is not their snake_case."""
 
@@ -269,7 +272,8 @@ def _charge_rows(rows: Any) -> Any:
     ]
 
 
-def _external_id_rows(rows: Any) -> Any:
+def external_id_rows(rows: Any) -> Any:
+    """External id rows with ``system`` given as a term id or label read as its text."""
     if not isinstance(rows, list):
         return rows
     return [
@@ -323,7 +327,9 @@ def client_values(body: Mapping[str, Any]) -> dict[str, Any]:
         elif name == "additional_charges":
             values[name] = _charge_rows(value)
         elif name == "external_ids":
-            values[name] = _external_id_rows(value)
+            values[name] = external_id_rows(value)
+        elif name == responsible.NAME:
+            values[domain_responsible.FIELD] = responsible.user_ids(value, problems)
         elif name == "bank_details":
             values[name] = value
         elif name not in KNOWN_FIELDS:
@@ -355,12 +361,24 @@ def _text_ref(value: str | None) -> dict[str, str] | None:
     return None if not value else {"id": value, "label": value}
 
 
+def external_id_refs(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Stored external id rows as B1.0 rows ``{system: ref, external_id}``."""
+    return [
+        {
+            "system": _text_ref(str(row.get("system") or "")),
+            "external_id": str(row.get("external_id") or ""),
+        }
+        for row in rows
+    ]
+
+
 def represent(
     client: models.Client,
     principal: Principal,
     default_address: models.Address | None,
     balance: Decimal,
     agent: models.User | None,
+    responsible_users: Sequence[Mapping[str, str]] = (),
 ) -> dict[str, Any]:
     """The B1.0 representation (every field, in the table's order)."""
     staff = principal.is_staff
@@ -388,7 +406,7 @@ def represent(
         "published": client.published,
         "status": enum_value(client.status.value),
         "agent": ref(agent.id, agent.full_name or agent.email) if agent and staff else None,
-        "responsible_user": [],
+        "responsible_user": list(responsible_users),
         "categories": [],
         "interested_in": [],
         "tags": [{"id": t, "label": t} for t in client.tags],
@@ -432,13 +450,7 @@ def represent(
         "subscription_type": client.subscription_type,
         "expiration_date": iso_date(client.expiration_date),
         "philaworksplace_id": client.customer_number,
-        "external_ids": [
-            {
-                "system": _text_ref(str(row.get("system") or "")),
-                "external_id": str(row.get("external_id") or ""),
-            }
-            for row in client.external_ids
-        ],
+        "external_ids": external_id_refs(client.external_ids),
         "balance": formatted_money(balance),
         "customer_available_balance": None,
         "default_address_nid": str(address.id) if address else None,
@@ -466,6 +478,9 @@ async def represent_all(
     balances = await balances_by_client_ids(db, principal, ids)
     agent_ids = sorted({c.agent_user_id for c in clients if c.agent_user_id is not None})
     agents = dict(zip(agent_ids, await users_by_ids(db, principal, agent_ids), strict=True))
+    responsible_users = await responsible.refs_by_owner_ids(
+        db, principal, models.EntityType.CLIENT, ids
+    )
     return [
         represent(
             client,
@@ -473,8 +488,11 @@ async def represent_all(
             next((a for a in own if a.is_default), None),
             balance,
             agents.get(client.agent_user_id) if client.agent_user_id else None,
+            users,
         )
-        for client, own, balance in zip(clients, addresses, balances, strict=True)
+        for client, own, balance, users in zip(
+            clients, addresses, balances, responsible_users, strict=True
+        )
     ]
 
 
@@ -548,7 +566,9 @@ class Client(BaseModel):
     published: bool | None = None
     status: EnumValue | None = None
     agent: Ref | None = Field(default=None, description="Staff only; null for others.")
-    responsible_user: list[Ref] | None = Field(default=None, description="Not stored yet: [].")
+    responsible_user: list[Ref] | None = Field(
+        default=None, description="Responsible staff users (staff only; [] for others)."
+    )
     categories: list[Ref] | None = Field(default=None, description="Not stored yet: [].")
     interested_in: list[Ref] | None = Field(default=None, description="Not stored yet: [].")
     tags: list[Ref] | None = None
@@ -638,6 +658,9 @@ class ClientInput(BaseModel):
         default=None, description="new, pending, approved, unapproved or deleted (D10)."
     )
     agent: Id | None = Field(default=None, description="User id.")
+    responsible_user: list[Id] | None = Field(
+        default=None, description="Staff user ids, in order; replace all."
+    )
     tags: list[Id] | None = Field(default=None, description="Term ids or labels.")
     bank_details: list[dict[str, str]] | None = None
     default_payment_method: Id | None = Field(default=None, description="Term id or label.")

@@ -29,10 +29,12 @@ from db.queries.sale import sales_by_ids
 from db.queries.visibility import readable_items
 from db.session import OperationDB
 from domain import items as use_cases
+from domain import responsible as domain_responsible
 from domain.bulk import BulkResult
 from domain.errors import DomainError, RuleViolations
 from domain.files import file_url
 from domain.principal import Principal
+from rest_compat.circuit import responsible
 from rest_compat.circuit import sales as sale_shapes
 from rest_compat.circuit.bodies import (
     FormatErrors,
@@ -245,7 +247,7 @@ NOT_STORED_NULL = (
     "sync_status",
     "itemWebsiteLink",
 )
-NOT_STORED_LISTS = (*TERM_LISTS, "catalogs", "responsible_user")
+NOT_STORED_LISTS = (*TERM_LISTS, "catalogs")
 """B5.0 fields Gavel has no column for yet: read as null / [], ignored on input."""
 
 SOLD_STATUSES = frozenset({"sold", "unsold", "passed"})
@@ -330,6 +332,7 @@ class Related:
     winner: models.Client | None
     images: list[dict[str, str]]
     neighbours: tuple[Neighbour, Neighbour]
+    responsible_users: Sequence[Mapping[str, str]] = ()
 
 
 def _client_name(client: models.Client | None) -> str | None:
@@ -447,7 +450,7 @@ def represent(item: models.Item, principal: Principal, related: Related) -> dict
         "art_work_type": None,
         "shipping_id": None,
         "post_sale": None,
-        "responsible_user": [],
+        "responsible_user": list(related.responsible_users),
         "public_message": None,
         "auctioneer_notes": item.auctioneer_notes if staff else None,
         "dont_pay_consignor_note": None,
@@ -500,6 +503,7 @@ async def represent_all(
     clients = _by_id(await clients_by_ids(db, principal, client_ids))
     images = await images_by_item_ids(db, principal, ids)
     neighbours = await lot_neighbours_by_item_ids(db, principal, ids)
+    users = await responsible.refs_by_owner_ids(db, principal, models.EntityType.ITEM, ids)
     now = datetime.now(UTC)
 
     def image(file: models.File) -> dict[str, str]:
@@ -507,7 +511,7 @@ async def represent_all(
         return {"id": str(file.id), "url": url, "thumbnail": url}
 
     rows = []
-    for item, files, around in zip(items, images, neighbours, strict=True):
+    for item, files, around, own_users in zip(items, images, neighbours, users, strict=True):
         consignment = consignments.get(item.consignment_id or 0)
         related = Related(
             sale=sales.get(item.sale_id),
@@ -517,6 +521,7 @@ async def represent_all(
             winner=clients.get(item.winner_id or 0),
             images=[image(f) for f in files],
             neighbours=around,
+            responsible_users=own_users,
         )
         rows.append(represent(item, principal, related))
     return rows
@@ -663,7 +668,9 @@ class Item(BaseModel):
     art_work_type: str | None = None
     shipping_id: int | None = None
     post_sale: bool | None = None
-    responsible_user: list[Ref] | None = None
+    responsible_user: list[Ref] | None = Field(
+        default=None, description="Responsible staff users (staff only; [] for others)."
+    )
     public_message: str | None = None
     auctioneer_notes: str | None = Field(default=None, description="Staff only.")
     dont_pay_consignor_note: str | None = None
@@ -774,6 +781,7 @@ RENAMES = {
     "itemId": "id",
     "targetSaleId": "target_sale",
     "targetConsignmentId": "target_consignment",
+    **responsible.RENAMES,
 }
 """Domain input names whose REST name is not their snake_case."""
 
@@ -836,6 +844,8 @@ def item_values(body: Mapping[str, Any]) -> dict[str, Any]:
             values[name] = _dimension_rows(value, problems)
         elif name == "additional_charges":
             values[name] = sale_shapes.charge_rows(value)
+        elif name == responsible.NAME:
+            values[domain_responsible.FIELD] = responsible.user_ids(value, problems)
         elif name not in FIELDS:
             logger.info("ignored unknown item field %r", name)
     problems.raise_any()
@@ -1048,6 +1058,9 @@ class ItemInput(BaseModel):
         description="Rows {number_on_box, height, width, depth, weight, type, packed_date (ms)}.",
     )
     additional_charges: list[dict[str, Any]] | None = None
+    responsible_user: list[Id] | None = Field(
+        default=None, description="Staff user ids, in order; replace all."
+    )
     start_lot_numbering_at: int | None = Field(default=None, description="Create only.")
 
 

@@ -86,7 +86,16 @@ async def test_merge_moves_everything_and_leaves_no_row_pointing_at_a_source(
             models.ClientConnection(primary_client_id=target.id, client_id=other_source.id),
         ]
     )
+    colleague = await factories.create_staff(session)
+    session.add_all(
+        [
+            models.ClientResponsibleUser(client_id=target.id, user_id=staff.id, position=0),
+            models.ClientResponsibleUser(client_id=source.id, user_id=colleague.id, position=0),
+            models.ClientResponsibleUser(client_id=source.id, user_id=staff.id, position=1),
+        ]
+    )
     await session.flush()
+    staff_id, colleague_id = staff.id, colleague.id
     sources = [source.id, other_source.id]
     earlier_id, won_id = earlier.id, won.id
     covered = {f"{c.table.name}.{c.name}" for c in _client_foreign_keys()}
@@ -119,6 +128,13 @@ async def test_merge_moves_everything_and_leaves_no_row_pointing_at_a_source(
         (target_id, friend_id)
     ]
     assert result.moved["bids"] == 1
+    assert result.moved["responsible_users"] == 1
+    responsible = await session.execute(
+        sa.select(models.ClientResponsibleUser.user_id)
+        .where(models.ClientResponsibleUser.client_id == target_id)
+        .order_by(models.ClientResponsibleUser.position)
+    )
+    assert list(responsible.scalars()) == [staff_id, colleague_id]
     activity = (
         await session.execute(
             sa.select(models.Activity.action, models.Activity.entity_id).where(

@@ -91,6 +91,7 @@ async def test_get_item_shape(
     expected: dict[str, Any] = {
         **{name: None for name in NOT_STORED_NULL},
         **{name: [] for name in NOT_STORED_LISTS},
+        "responsible_user": [],
         "id": str(item.id),
         "uuid": str(item.uuid),
         "label": "Item #150A",
