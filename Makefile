@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck schema bench bench-bids clean
+.PHONY: serve test lint typecheck schema bench bench-bids bench-rest clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ bench: $(STAMP)
 
 bench-bids: $(STAMP)
 	$(BIN)/python bench/bids.py
+
+bench-rest: $(STAMP)
+	$(BIN)/python bench/rest_read.py
 
 clean:
 	rm -rf $(VENV) .gavel .pytest_cache .mypy_cache .ruff_cache

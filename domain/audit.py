@@ -84,14 +84,14 @@ async def record_created(
     principal: Principal,
     entity_type: models.EntityType,
     row: SQLModel,
-    extra: Mapping[str, Any] | None = None,
+    also: Changes | None = None,
 ) -> models.Activity:
     """Audit a new row: every field, ``before`` null. The row must be flushed (it has an id).
 
-    ``extra`` holds fields kept outside the row (term lists), in JSON form.
+    ``also`` adds changes stored outside the row (link tables such as responsible users).
     """
-    after = snapshot(row) | dict(extra or {})
-    return await record(session, principal, "create", entity_type, _id(row), diff({}, after))
+    changes = {**diff({}, snapshot(row)), **(also or {})}
+    return await record(session, principal, "create", entity_type, _id(row), changes)
 
 
 async def record_updated(
@@ -101,16 +101,11 @@ async def record_updated(
     row: SQLModel,
     before: Mapping[str, Any],
     action: str = "update",
-    extra: Mapping[str, Any] | None = None,
+    also: Changes | None = None,
 ) -> models.Activity | None:
-    """Audit the fields of ``row`` that differ from ``before`` (a ``snapshot``); none, no row.
-
-    ``extra`` holds the new values of fields kept outside the row (term lists); their old
-    values are in ``before``.
-    """
-    outside = dict(extra or {})
-    after = snapshot(row, [name for name in before if name not in outside]) | outside
-    changes = diff(before, after)
+    """Audit the fields of ``row`` that differ from ``before`` (a ``snapshot``), plus ``also``
+    (changes stored outside the row); none, no row."""
+    changes = {**diff(before, snapshot(row, before.keys())), **(also or {})}
     if not changes:
         return None
     return await record(session, principal, action, entity_type, _id(row), changes)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import math
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,10 +23,14 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import col
 
 from db import models
+from db.queries.rate_limit import count_request, forget_windows_before, window_count
 from db.queries.user import user_by_email, user_by_token_hash
 from db.session import OperationDB
-from domain.errors import Unauthenticated
+from domain.errors import DomainError, Unauthenticated
 from domain.principal import ANONYMOUS, Principal
+
+FAILED_LOGIN = "failed-login:"
+"""Key prefix of the failed-login counters (``rate_limit_counters``)."""
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a real password")
@@ -36,6 +41,14 @@ class WrongCredentials(Unauthenticated):
 
     def __init__(self) -> None:
         super().__init__("Wrong credentials.")
+
+
+class TooManyFailedLogins(DomainError):
+    """The caller's address failed to log in too often lately; refused without a check."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("Too many failed login attempts. Please try again later.")
+        self.retry_after = retry_after
 
 
 class InvalidToken(Unauthenticated):
@@ -50,10 +63,14 @@ class TokenExpired(Unauthenticated):
 
 @dataclass(frozen=True, slots=True)
 class TokenPolicy:
-    """How tokens are derived and how long they live (built from settings by the server)."""
+    """How tokens are derived and how long they live, and how often an address may fail to
+    log in (built from settings by the server)."""
 
     secret_key: bytes
     ttl: timedelta = timedelta(hours=24)
+    failed_login_limit: int = 10
+    """Failed logins allowed per address and window (REST A11); 0 turns the limit off."""
+    failed_login_window: timedelta = timedelta(minutes=15)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,13 +172,48 @@ async def issue_token(
 
 
 async def login(
-    db: OperationDB, email: str, password: str, policy: TokenPolicy, now: datetime
+    db: OperationDB,
+    email: str,
+    password: str,
+    policy: TokenPolicy,
+    now: datetime,
+    *,
+    address: str | None = None,
 ) -> tuple[models.User, IssuedToken]:
-    """Check the credentials and hand out the user's token, in one transaction."""
-    async with db.transaction():
-        user = await check_credentials(db, email, password)
-        issued = await issue_token(db, user, policy, now)
+    """Check the credentials and hand out the user's token, in one transaction.
+
+    ``address`` (the caller's IP) is refused with ``TooManyFailedLogins`` once it has failed
+    ``policy.failed_login_limit`` times in the current window, even with the right password;
+    each failure is counted in its own committed transaction, in the counters every server
+    process shares.
+    """
+    key = f"{FAILED_LOGIN}{address}" if address and policy.failed_login_limit > 0 else None
+    window = _window_start(now, policy.failed_login_window)
+    if key is not None:
+        async with db.transaction() as session:
+            failures = await window_count(session, key, window)
+        if failures >= policy.failed_login_limit:
+            raise TooManyFailedLogins(_seconds_left(now, window, policy.failed_login_window))
+    try:
+        async with db.transaction():
+            user = await check_credentials(db, email, password)
+            issued = await issue_token(db, user, policy, now)
+    except WrongCredentials:
+        if key is not None:
+            async with db.transaction() as session:
+                if await count_request(session, key, window) == 1:
+                    await forget_windows_before(session, FAILED_LOGIN, window)
+        raise
     return user, issued
+
+
+def _window_start(now: datetime, length: timedelta) -> datetime:
+    seconds = length.total_seconds()
+    return datetime.fromtimestamp(math.floor(now.timestamp() / seconds) * seconds, now.tzinfo)
+
+
+def _seconds_left(now: datetime, start: datetime, length: timedelta) -> int:
+    return max(1, math.ceil((start + length - now).total_seconds()))
 
 
 def bearer_token(headers: Mapping[str, Any], query_params: Mapping[str, Any]) -> str | None:

@@ -31,14 +31,15 @@ from sqlmodel import col
 
 from db import models
 from db.queries import client as client_queries
+from db.queries import responsible as responsible_queries
 from db.queries.term import CLIENT_LINKS, term_ids_by_owner
 from db.session import OperationDB
-from domain import audit, terms
+from domain import audit, responsible, terms
 from domain.addresses import add_address, change_address, clean_address_fields
 from domain.errors import Forbidden, NotFound, RuleViolation, RuleViolations, UserErrorCode
 from domain.fields import Checks
 from domain.principal import Principal
-from domain.rows import CLIENT_ATTACHMENTS, charge_row
+from domain.rows import CLIENT_ATTACHMENTS, charge_row, external_id_row
 from realtime.events import EntityUpdated
 from realtime.publish import publish
 
@@ -85,8 +86,10 @@ CLIENT_FIELDS = frozenset(
     + UNIQUE_FIELDS
     + ROW_FIELDS
     + OTHER_FIELDS
+    + (responsible.FIELD,)
 )
-"""The writable client fields (model attribute names), besides the term fields."""
+"""The writable client fields (model attribute names, and ``responsible_user_ids``, stored in
+a link table), besides the term fields."""
 TERM_FIELDS = terms.CLIENT_FIELDS
 
 CONTACT_FIELDS = frozenset(
@@ -317,13 +320,9 @@ def _valid_iban(iban: str) -> bool:
 def _external_id_row(
     row: Mapping[str, Any], where: str
 ) -> tuple[dict[str, Any], list[RuleViolation]]:
-    cleaned = {"system": _row_text(row, "system"), "external_id": _row_text(row, "external_id")}
-    violations = [
-        RuleViolation(UserErrorCode.REQUIRED, f"The {label} is required.", f"{where}.{key}")
-        for key, label in (("system", "system"), ("externalId", "external id"))
-        if not cleaned["external_id" if key == "externalId" else key]
-    ]
-    return cleaned, violations
+    checks = Checks()
+    cleaned = external_id_row(checks, where, row)
+    return cleaned, checks.violations
 
 
 _ROW_CLEANERS = {
@@ -417,6 +416,11 @@ async def _clean(
     violations += checks.violations
     for name, value in values.items():
         if name in TERM_FIELDS:
+            continue
+        if name == responsible.FIELD:
+            checks = Checks()
+            cleaned[name] = await responsible.cleaned(session, checks, value)
+            violations += checks.violations
             continue
         stored, found = _clean_value(name, value)
         if found:
@@ -523,14 +527,18 @@ async def _update(
     sent_terms = _terms_of(cleaned)
     old_terms = await term_ids_by_owner(session, CLIENT_LINKS, [client.id]) if sent_terms else {}
     old, new = terms.changes(old_terms.get(client.id, {}), sent_terms)
-    before = audit.snapshot(client) | old
+    before = audit.snapshot(client)
+    users = cleaned.pop(responsible.FIELD, None)
     for name, value in cleaned.items():
         if name not in TERM_FIELDS:
             setattr(client, name, value)
     await session.flush()
-    await terms.write(session, CLIENT_LINKS, TERM_FIELDS, client.id, sent_terms)
+    await terms.write(session, CLIENT_LINKS, TERM_FIELDS, client.id, new)
+    links: audit.Changes = audit.diff(old, new)
+    if users is not None:
+        links |= await responsible.replace(session, models.EntityType.CLIENT, client.id, users)
     await audit.record_updated(
-        session, principal, models.EntityType.CLIENT, client, before, extra=new
+        session, principal, models.EntityType.CLIENT, client, before, also=links
     )
     written = None
     if address is not None:
@@ -565,6 +573,7 @@ async def create_client(db: OperationDB, principal: Principal, cmd: CreateClient
         if cleaned.get("customer_number") is None:
             cleaned["customer_number"] = await client_queries.next_customer_number(session)
         sent_terms = _terms_of(cleaned)
+        users = cleaned.pop(responsible.FIELD, [])
         client = models.Client(
             **{name: value for name, value in cleaned.items() if name not in TERM_FIELDS}
         )
@@ -573,8 +582,13 @@ async def create_client(db: OperationDB, principal: Principal, cmd: CreateClient
         session.add(client)
         await session.flush()
         await terms.write(session, CLIENT_LINKS, TERM_FIELDS, client.id, sent_terms)
+        links = await responsible.replace(session, models.EntityType.CLIENT, client.id, users)
         await audit.record_created(
-            session, principal, models.EntityType.CLIENT, client, extra=sent_terms
+            session,
+            principal,
+            models.EntityType.CLIENT,
+            client,
+            also={**audit.diff({}, sent_terms), **links},
         )
         address = None
         if cmd.address is not None:
@@ -719,10 +733,12 @@ _SPECIAL = frozenset(
         ("client_connections", "primary_client_id"),
         ("client_connections", "client_id"),
         ("addresses", "client_id"),
+        ("client_responsible_users", "client_id"),
         ("client_terms", "client_id"),
     }
 )
-"""References moved by their own rules (connections, the default-address flag)."""
+"""References moved by their own rules (connections, the default-address flag, term links and
+responsible users appended to the target's without duplicates)."""
 
 
 async def merge_clients(db: OperationDB, principal: Principal, cmd: MergeClients) -> MergeResult:
@@ -737,8 +753,9 @@ async def merge_clients(db: OperationDB, principal: Principal, cmd: MergeClients
     own activity history stays on them. Orders, transactions and consignments/won lots move
     only with their flag, and a source holding such rows with the flag off blocks the merge.
 
-    The target and sources are locked ``FOR UPDATE`` in id order, so concurrent merges of the
-    same clients run one after the other (the later one then finds deleted sources).
+    A merge of clients that another merge is still working on is refused at once (``CONFLICT``,
+    REST 409); the target and sources are then locked ``FOR UPDATE`` in id order, waiting for
+    bids and edits holding them.
     """
     _require_staff(principal)
     source_ids = list(dict.fromkeys(cmd.source_ids))
@@ -764,6 +781,9 @@ async def merge_clients(db: OperationDB, principal: Principal, cmd: MergeClients
         "merge_items": cmd.merge_items,
     }
     async with db.transaction() as session:
+        if not await client_queries.try_merge_locks(session, [cmd.target_id, *source_ids]):
+            conflict = "Another merge of these clients is running; try again when it has finished."
+            raise RuleViolations([RuleViolation(UserErrorCode.CONFLICT, conflict)])
         found = {
             c.id: c
             for c in await client_queries.lock_clients(session, [cmd.target_id, *source_ids])
@@ -868,6 +888,9 @@ async def _move_references(
         session, [(target_id, other) for other in sorted(others - already)]
     )
     moved["connections"] = len(others - already)
+    moved["responsible_users"] = await responsible_queries.move_responsible_users(
+        session, models.EntityType.CLIENT, source_ids, target_id
+    )
     for column in references:
         key = (column.table.name, column.name)
         if key in _SPECIAL:

@@ -12,6 +12,7 @@ Rules (REST B3):
 - ``additionalCharges``, ``shippingMethods`` and ``finderFees`` are row fields replaced as a
   whole (``domain.rows``); a finder is an existing client and a finder fee's lot, when named,
   is a lot of this consignment.
+- ``responsibleUserIds`` are staff users (``domain.responsible``), kept in order.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Any
 from db import models
 from db.queries import catalogue as queries
 from db.session import OperationDB
-from domain import audit
+from domain import audit, responsible
 from domain import rows as row_fields
 from domain.errors import Forbidden, NotFound, RuleViolation, UserErrorCode
 from domain.fields import Checks
@@ -56,10 +57,12 @@ WRITABLE = frozenset(
         "additional_charges",
         "shipping_methods",
         "finder_fees",
+        responsible.FIELD,
     }
 )
 NOT_NULL = ("number", "title", "consignor_id", "published", "promoted", "no_post_sale")
 STEP_TYPES = frozenset({"percentage", "fixed", "tiered"})
+ENTITY = models.EntityType.CONSIGNMENT
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +239,7 @@ async def create_consignment(
         values.setdefault("title", "")
         checks = Checks()
         _clean_rows(checks, values)
+        users = await responsible.cleaned(session, checks, values.pop(responsible.FIELD, None))
         consignment = models.Consignment(
             **{k: v for k, v in values.items() if k != "commission_steps"}
         )
@@ -245,7 +249,8 @@ async def create_consignment(
             setattr(consignment, key, value)
         session.add(consignment)
         await session.flush()
-        await audit.record_created(session, principal, models.EntityType.CONSIGNMENT, consignment)
+        links = await responsible.replace(session, ENTITY, consignment.id, users)
+        await audit.record_created(session, principal, ENTITY, consignment, also=links)
         await publish(
             session,
             EntityUpdated(
@@ -271,6 +276,9 @@ async def update_consignment(
         old_sale = consignment.sale_id
         checks = Checks()
         _clean_rows(checks, changes)
+        users = None
+        if responsible.FIELD in changes:
+            users = await responsible.cleaned(session, checks, changes.pop(responsible.FIELD))
         for name, value in changes.items():
             setattr(consignment, name, _steps(value) if name == "commission_steps" else value)
         await _check(db, consignment, changes, has_id=True, checks=checks)
@@ -285,9 +293,10 @@ async def update_consignment(
         for key, value in _stored(dict(changes)).items():
             setattr(consignment, key, value)
         await session.flush()
-        if await audit.record_updated(
-            session, principal, models.EntityType.CONSIGNMENT, consignment, before
-        ):
+        links: audit.Changes = {}
+        if users is not None:
+            links = await responsible.replace(session, ENTITY, consignment.id, users)
+        if await audit.record_updated(session, principal, ENTITY, consignment, before, also=links):
             await publish(
                 session,
                 EntityUpdated(

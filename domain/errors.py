@@ -44,6 +44,8 @@ class UserErrorCode(enum.StrEnum):
     ORDER_CANCELED = "ORDER_CANCELED"
     OVERPAYMENT = "OVERPAYMENT"
     REFUND_EXCEEDS_PAID = "REFUND_EXCEEDS_PAID"
+    CONFLICT = "CONFLICT"
+    """Another operation on the same records is running (REST 409); try again."""
     IN_USE = "IN_USE"
 
 

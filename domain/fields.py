@@ -82,6 +82,15 @@ class Checks:
         elif value != value.quantize(RATE_STEP):
             self.fail(name, UserErrorCode.INVALID, f"`{name}` must have at most four decimals.")
 
+    def percentage(self, name: str, value: Decimal | None) -> None:
+        """A percentage from 0 to 100 with at most two decimals (null allowed)."""
+        if value is None:
+            return
+        if not value.is_finite() or not Decimal(0) <= value <= Decimal(100):
+            self.fail(name, UserErrorCode.INVALID, f"`{name}` must be between 0 and 100.")
+        elif value != value.quantize(CENT):
+            self.fail(name, UserErrorCode.INVALID, f"`{name}` must have at most two decimals.")
+
     def currency(self, name: str, value: str) -> None:
         if value not in ISO_4217:
             self.fail(
@@ -170,3 +179,24 @@ def camel(name: str) -> str:
     """``estimate_low`` → ``estimateLow`` (the input's field name)."""
     head, *rest = name.split("_")
     return head + "".join(part.capitalize() for part in rest)
+
+
+NUL = "\x00"
+NUL_MESSAGE = "Text cannot contain NUL characters."
+"""PostgreSQL's text cannot hold U+0000: input carrying one is refused before any use case."""
+
+
+def nul_paths(value: Any, path: str = "") -> list[str]:
+    """Dotted paths (``address.city``, ``items.2``) of the strings in ``value`` holding a NUL;
+    ``""`` for ``value`` itself. Mapping keys are checked too."""
+    if isinstance(value, str):
+        return [path] if NUL in value else []
+    found: list[str] = []
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            found += [where] if NUL in str(key) else nul_paths(item, where)
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found += nul_paths(item, f"{path}.{index}" if path else str(index))
+    return found

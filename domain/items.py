@@ -56,7 +56,7 @@ from db.queries import catalogue as queries
 from db.queries.item import lock_item
 from db.queries.term import ITEM_LINKS, term_ids_by_owner
 from db.session import OperationDB
-from domain import audit, terms
+from domain import audit, responsible, terms
 from domain import rows as row_fields
 from domain.bidding.closing import close_finished_sales, leading_clients
 from domain.bulk import MAX_ROWS, BulkResult, ErrorPolicy, RowResult, row_path
@@ -211,7 +211,7 @@ def _staff(principal: Principal) -> None:
 
 
 def _fields(values: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = set(values) - WRITABLE - set(TERM_FIELDS)
+    unknown = set(values) - WRITABLE - set(TERM_FIELDS) - {responsible.FIELD}
     if unknown:
         raise ValueError(f"not writable on an item: {sorted(unknown)}")
     return dict(values)
@@ -249,6 +249,10 @@ async def _check_item(
     """
     if "dimensions" in sent:
         sent["dimensions"] = row_fields.dimensions(checks, sent["dimensions"])
+    if responsible.FIELD in sent:
+        sent[responsible.FIELD] = await responsible.cleaned(
+            db.session, checks, sent[responsible.FIELD]
+        )
     if "additional_charges" in sent:
         sent["additional_charges"] = row_fields.charges(
             checks, sent["additional_charges"], row_fields.ITEM_ATTACHMENTS
@@ -458,6 +462,7 @@ async def create_item(db: OperationDB, principal: Principal, cmd: CreateItem) ->
         values.setdefault("lot_letter", "")
         values.setdefault("starting_price", Decimal("0"))
         sent_terms = _terms_of(values)
+        users = values.pop(responsible.FIELD, [])
         item = models.Item(
             sale_id=sale.id,
             status=models.ItemStatus.AVAILABLE,
@@ -467,8 +472,13 @@ async def create_item(db: OperationDB, principal: Principal, cmd: CreateItem) ->
         session.add(item)
         await session.flush()
         await _write_terms(session, item.id, sent_terms)
+        links = await responsible.replace(session, models.EntityType.ITEM, item.id, users)
         await audit.record_created(
-            session, principal, models.EntityType.ITEM, item, extra=sent_terms
+            session,
+            principal,
+            models.EntityType.ITEM,
+            item,
+            also={**audit.diff({}, sent_terms), **links},
         )
         await publish(session, *_item_events(item, principal, "created"))
     return item
@@ -499,23 +509,30 @@ async def update_item(db: OperationDB, principal: Principal, cmd: UpdateItem) ->
         sent_terms = _terms_of(changes)
         old_terms = await term_ids_by_owner(session, ITEM_LINKS, [item.id]) if sent_terms else {}
         old, new = terms.changes(old_terms.get(item.id, {}), sent_terms)
-        before = audit.snapshot(item) | old
+        before = audit.snapshot(item)
         _apply(item, changes)
         if moves_lot:
             await _write_lots(session, [(item, sale.id, lot)])
         await session.flush()
-        await _write_terms(session, item.id, sent_terms)
+        await _write_terms(session, item.id, new)
+        links = await _write_responsible(session, item, changes)
         if await audit.record_updated(
-            session, principal, models.EntityType.ITEM, item, before, extra=new
+            session,
+            principal,
+            models.EntityType.ITEM,
+            item,
+            before,
+            also={**audit.diff(old, new), **links},
         ):
             await publish(session, *_item_events(item, principal, "edited"))
     return item
 
 
 def _apply(item: models.Item, changes: Mapping[str, Any]) -> None:
-    """Set the non-lot fields (lots go through ``_write_lots``, terms ``_write_terms``)."""
+    """Set the item's own non-lot fields (lots go through ``_write_lots``, responsible users
+    through ``_write_responsible``, terms through ``_write_terms``)."""
     for name, value in changes.items():
-        if name not in LOT_FIELDS and name not in TERM_FIELDS:
+        if name not in LOT_FIELDS and name not in TERM_FIELDS and name != responsible.FIELD:
             setattr(item, name, value)
 
 
@@ -526,6 +543,17 @@ def _terms_of(changes: Mapping[str, Any]) -> dict[str, list[int]]:
 
 async def _write_terms(session: AsyncSession, item_id: int, sent: Mapping[str, list[int]]) -> None:
     await terms.write(session, ITEM_LINKS, TERM_FIELDS, item_id, sent)
+
+
+async def _write_responsible(
+    session: AsyncSession, item: models.Item, changes: Mapping[str, Any]
+) -> audit.Changes:
+    """Store the sent (checked) responsible users; the audit change."""
+    if responsible.FIELD not in changes:
+        return {}
+    return await responsible.replace(
+        session, models.EntityType.ITEM, item.id, changes[responsible.FIELD]
+    )
 
 
 async def _history_of(db: OperationDB, item: models.Item, path: str) -> RuleViolation | None:
@@ -739,6 +767,7 @@ async def _write_bulk(
 ) -> int:
     befores: dict[int, dict[str, Any]] = {}
     afters: dict[int, dict[str, list[int]]] = {}
+    term_diffs: dict[int, audit.Changes] = {}
     placements: list[tuple[models.Item, int, Lot | None]] = []
     with_terms = [
         items[cmd.rows[index].item_id].id for index, changes in active.items() if _terms_of(changes)
@@ -748,7 +777,8 @@ async def _write_bulk(
         item = items[cmd.rows[index].item_id]
         sent_terms = _terms_of(changes)
         old, afters[item.id] = terms.changes(old_terms.get(item.id, {}), sent_terms)
-        befores[item.id] = audit.snapshot(item) | old
+        term_diffs[item.id] = audit.diff(old, afters[item.id])
+        befores[item.id] = audit.snapshot(item)
         lot = _lot_of(_state(item, changes))
         if lot != _lot_of(_state(item, {})):
             placements.append((item, item.sale_id, lot))
@@ -758,11 +788,22 @@ async def _write_bulk(
     await session.flush()
     for item_id, after in afters.items():
         await _write_terms(session, item_id, after)
+    links = {
+        items[cmd.rows[index].item_id].id: await _write_responsible(
+            session, items[cmd.rows[index].item_id], changes
+        )
+        for index, changes in active.items()
+    }
     events: list[Event] = []
     for item_id, before in befores.items():
         item = items[item_id]
         if await audit.record_updated(
-            session, principal, models.EntityType.ITEM, item, before, extra=afters[item_id]
+            session,
+            principal,
+            models.EntityType.ITEM,
+            item,
+            before,
+            also={**term_diffs[item_id], **links[item_id]},
         ):
             events += _item_events(item, principal, "edited", force_reload=True)
     await publish(session, *events)
@@ -920,7 +961,7 @@ async def clone_items(db: OperationDB, principal: Principal, cmd: CopyItems) -> 
             copied = source_terms.get(item_id, {})
             await _write_terms(session, copy.id, copied)
             await audit.record_created(
-                session, principal, models.EntityType.ITEM, copy, extra=copied
+                session, principal, models.EntityType.ITEM, copy, also=audit.diff({}, copied)
             )
             events += _item_events(copy, principal, "created", force_reload=True)
         events.append(

@@ -106,10 +106,24 @@ def _violations(cmd: CreateTransaction, order: models.Order) -> list[RuleViolati
     return violations
 
 
+def _transferred_amount(
+    cmd: CreateTransaction, currency: str, order: models.Order
+) -> Decimal | None:
+    """What was received in ``currency``: as given, else ``amount`` when that is the order's
+    currency (REST B7.0 default); unknown (null) for another currency given without it."""
+    if cmd.transferred_amount is not None:
+        return cmd.transferred_amount
+    return cmd.amount if currency == order.currency.upper() else None
+
+
 async def create_transaction(
     db: OperationDB, principal: Principal, cmd: CreateTransaction
 ) -> TransactionResult:
-    """Record money on an order; its amount paid and due, status and the balance follow."""
+    """Record money on an order; its amount paid and due, status and the balance follow.
+
+    The transferred currency defaults to the order's, and the transferred amount to ``amount``
+    when the money came in the order's currency.
+    """
     if not principal.is_staff:
         raise Forbidden("Only staff may record transactions.")
     async with db.transaction() as session:
@@ -119,13 +133,14 @@ async def create_transaction(
         violations = _violations(cmd, order)
         if violations:
             raise RuleViolations(violations)
+        currency = (cmd.transferred_currency or order.currency).upper()
         transaction = models.Transaction(
             order_id=order.id,
             client_id=order.client_id,
             type=cmd.type,
             amount=cmd.amount,
-            transferred_currency=cmd.transferred_currency,
-            transferred_amount=cmd.transferred_amount,
+            transferred_currency=currency,
+            transferred_amount=_transferred_amount(cmd, currency, order),
             bank=cmd.bank,
             bank_account_number=cmd.bank_account_number,
             bank_branch=cmd.bank_branch,

@@ -1,5 +1,6 @@
-"""Multi-row JSON fields (REST A12.9): additional charges, dimensions, shipping methods and
-finder fees, validated and put in their stored form in one place for every entity that has them.
+"""Multi-row JSON fields (REST A12.9): additional charges, dimensions, shipping methods, finder
+fees and external ids, validated and put in their stored form in one place for every entity
+that has them.
 
 Each field is replaced as a whole. A cleaner reads the rows a client sent (snake_case keys,
 Decimals or decimal strings), records one violation per broken rule on a ``Checks`` with the
@@ -236,6 +237,24 @@ def finder_fee_row(checks: Checks, where: str, row: Mapping[str, Any]) -> dict[s
 def finder_fees(checks: Checks, value: Any) -> list[dict[str, Any]]:
     """Finder fee rows as stored (the references still to be checked by the caller)."""
     return rows(checks, "finder_fees", value, finder_fee_row)
+
+
+# -- external ids --------------------------------------------------------------------------
+
+
+def external_id_row(checks: Checks, where: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    """``{system, external_id}`` (REST B1.0, also on sales): both required text."""
+    cleaned = {"system": _text(row, "system"), "external_id": _text(row, "external_id")}
+    if not cleaned["system"]:
+        checks.fail(f"{where}.system", UserErrorCode.REQUIRED, "The system is required.")
+    if not cleaned["external_id"]:
+        checks.fail(f"{where}.externalId", UserErrorCode.REQUIRED, "The external id is required.")
+    return cleaned
+
+
+def external_ids(checks: Checks, value: Any) -> list[dict[str, Any]]:
+    """External id rows as stored."""
+    return rows(checks, "external_ids", value, external_id_row)
 
 
 def stored_commission(value: Any) -> tuple[Decimal | None, Decimal | None]:

@@ -5,7 +5,9 @@ Rules (REST B6, graphql-api §2):
   ``currency`` is an ISO 4217 code; ``buyersPremiumRate`` and ``taxRate`` are fractions 0..1;
   ``increments`` is a well-formed table (first band from 0, rising, increments > 0, cents);
   ``softCloseSeconds`` and ``staggerSeconds`` >= 0; ``saleNumber`` is unique;
-  ``additionalCharges`` rows (billed once to each buyer of the sale) follow ``domain.rows``.
+  ``additionalCharges`` rows (billed once to each buyer of the sale) and ``externalIds`` rows
+  (``{system, externalId}``, as on clients) follow ``domain.rows``; ``postSaleDiscount`` is a
+  percentage from 0 to 100 with at most two decimals.
 - Once a lot of the sale has a bid, ``currency`` and ``kind`` are frozen (the amounts bid and the
   way lots close were promised to bidders in them): ``HAS_BIDS``.
 - A sale is deleted only while it carries no history: no bid on any lot (``HAS_BIDS``) and no
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from db import models
@@ -27,7 +30,7 @@ from db.session import OperationDB
 from domain import audit, terms
 from domain import rows as row_fields
 from domain.errors import Forbidden, NotFound, RuleViolation, UserErrorCode
-from domain.fields import Checks, camel
+from domain.fields import CENT, Checks, camel
 from domain.principal import Principal
 from realtime.events import EntityUpdated, Event, SaleUpdated
 from realtime.publish import publish
@@ -57,6 +60,18 @@ WRITABLE = frozenset(
         "auctioneer_name",
         "venue",
         "additional_charges",
+        "auto_sync_image_end_date",
+        "post_sale_discount",
+        "initial_finder_fees_orders",
+        "next_consignment_notice",
+        "date_and_location_string",
+        "item_images_dir",
+        "sync_active",
+        "display_live_links",
+        "pdf_link",
+        "pdf_sale_result",
+        "e_book_link",
+        "external_ids",
     }
 )
 TERM_FIELDS = terms.SALE_FIELDS
@@ -76,6 +91,8 @@ NOT_NULL = (
     "soft_close_seconds",
     "stagger_seconds",
     "lots_locked",
+    "sync_active",
+    "display_live_links",
 )
 
 
@@ -99,6 +116,11 @@ class DeleteSale:
     sale_id: int
 
 
+def sale_url(public_url: str | None, sale_id: int) -> str | None:
+    """The sale's page on the house's public site (``GAVEL_PUBLIC_URL``); None without one."""
+    return f"{public_url.rstrip('/')}/sales/{sale_id}" if public_url else None
+
+
 def _staff(principal: Principal) -> None:
     if not principal.is_staff:
         raise Forbidden("Only staff may do this.")
@@ -118,6 +140,16 @@ def _clean_rows(values: dict[str, Any]) -> Checks:
         values["additional_charges"] = row_fields.charges(
             checks, values["additional_charges"], row_fields.SALE_ATTACHMENTS
         )
+    if "external_ids" in values:
+        values["external_ids"] = row_fields.external_ids(checks, values["external_ids"])
+    discount = values.get("post_sale_discount")
+    if (
+        isinstance(discount, Decimal)
+        and discount.is_finite()
+        and abs(discount) <= 100
+        and discount == discount.quantize(CENT)
+    ):  # stored as NUMERIC(5, 2): the audit row shows what is kept
+        values["post_sale_discount"] = discount.quantize(CENT)
     return checks
 
 
@@ -134,6 +166,8 @@ async def _check(
         "buyersPremiumRate", sale.buyers_premium_rate if "buyers_premium_rate" in sent else None
     )
     checks.rate("taxRate", sale.tax_rate if "tax_rate" in sent else None)
+    if "post_sale_discount" in sent:
+        checks.percentage("postSaleDiscount", sale.post_sale_discount)
     if "increments" in sent:
         checks.increments("increments", sale.increments)
     if "soft_close_seconds" in sent:
@@ -184,7 +218,7 @@ async def create_sale(db: OperationDB, principal: Principal, cmd: CreateSale) ->
         await session.flush()
         await terms.write(session, SALE_LINKS, TERM_FIELDS, sale.id, sent_terms)
         await audit.record_created(
-            session, principal, models.EntityType.SALE, sale, extra=sent_terms
+            session, principal, models.EntityType.SALE, sale, also=audit.diff({}, sent_terms)
         )
         await publish(
             session, EntityUpdated(bundle="sale", entity_id=sale.id, user_id=principal.user_id)
@@ -207,7 +241,7 @@ async def update_sale(db: OperationDB, principal: Principal, cmd: UpdateSale) ->
             changes["increments"] = steps
         old_terms = await term_ids_by_owner(session, SALE_LINKS, [sale.id]) if sent_terms else {}
         old, new = terms.changes(old_terms.get(sale.id, {}), sent_terms)
-        before = audit.snapshot(sale) | old
+        before = audit.snapshot(sale)
         for name, value in changes.items():
             if name not in TERM_FIELDS:
                 setattr(sale, name, [] if name == "increments" and value is None else value)
@@ -215,7 +249,7 @@ async def update_sale(db: OperationDB, principal: Principal, cmd: UpdateSale) ->
         await session.flush()
         await terms.write(session, SALE_LINKS, TERM_FIELDS, sale.id, sent_terms)
         if await audit.record_updated(
-            session, principal, models.EntityType.SALE, sale, before, extra=new
+            session, principal, models.EntityType.SALE, sale, before, also=audit.diff(old, new)
         ):
             await publish(session, *_events(sale, principal))
     return sale

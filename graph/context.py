@@ -45,6 +45,8 @@ class Context(BaseContext):
     token_policy: TokenPolicy
     bus: EventBus | None = None
     file_store: FileStore | None = None
+    public_url: str | None = None
+    """Base URL of the house's public site (``GAVEL_PUBLIC_URL``)."""
 
     def __post_init__(self) -> None:
         super().__init__()

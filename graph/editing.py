@@ -16,7 +16,7 @@ import strawberry
 from domain import bulk, errors
 from domain.fields import camel
 from graph.errors import from_domain
-from graph.filtering import decode_id
+from graph.filtering import decode_id, decode_ids
 from graph.payloads import UserError, user_errors
 
 T = TypeVar("T")
@@ -55,7 +55,12 @@ def sent_fields(
         if value is strawberry.UNSET or item.name in skip:
             continue
         if ids and item.name in ids and value is not None:
-            value = decode_id(value, ids[item.name], camel(item.name))
+            kind, field = ids[item.name], camel(item.name)
+            value = (
+                decode_ids(value, kind, field)
+                if isinstance(value, list)
+                else decode_id(value, kind, field)
+            )
         values[item.name] = value
     return values
 

@@ -26,6 +26,7 @@ from db.queries import file as file_queries
 from db.queries import item as item_queries
 from db.queries import note as note_queries
 from db.queries import order as order_queries
+from db.queries import responsible as responsible_queries
 from db.queries import sale as sale_queries
 from db.queries import term as term_queries
 from db.queries import transaction as transaction_queries
@@ -163,6 +164,37 @@ class Loaders:
     @cached_property
     def item_stats_by_sale_id(self) -> BatchLoader[int, tuple[int, Decimal, Decimal]]:
         return self._by_id(sale_queries.item_stats_by_sale_ids)
+
+    @cached_property
+    def image_stats_by_sale_id(self) -> BatchLoader[int, tuple[int, int]]:
+        """(readable lots with images, without) per sale."""
+        return self._by_id(sale_queries.image_stats_by_sale_ids)
+
+    @cached_property
+    def settlements_by_sale_and_client(
+        self,
+    ) -> BatchLoader[tuple[int, int], list[models.Order]]:
+        """Readable, not canceled consignor orders per ``(sale_id, client_id)``."""
+
+        async def fetch(keys: Sequence[tuple[int, int]]) -> list[list[models.Order]]:
+            found = await order_queries.settlements_by_sale_and_client(
+                self.db, self.principal, keys
+            )
+            return [found.get(key, []) for key in keys]
+
+        return BatchLoader(fetch)
+
+    def responsible_users_by_owner_id(
+        self, entity_type: models.EntityType
+    ) -> BatchLoader[int, list[models.User]]:
+        """The responsible staff users of clients, consignments or lots (staff data: the
+        fields calling it are staff-only)."""
+        key = ("responsible_users", entity_type)
+        if key not in self._keyed:
+            self._keyed[key] = BatchLoader(
+                partial(responsible_queries.responsible_users_by_owner_ids, self.db, entity_type)
+            )
+        return self._keyed[key]
 
     @cached_property
     def my_max_bid_by_item_id(self) -> BatchLoader[int, Decimal | None]:

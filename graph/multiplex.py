@@ -518,6 +518,7 @@ def _group_context(connection: Context, principal: Principal) -> Context:
         token_policy=connection.token_policy,
         bus=connection.bus,
         file_store=connection.file_store,
+        public_url=connection.public_url,
     )
 
 

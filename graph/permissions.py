@@ -47,6 +47,7 @@ def staff_only() -> list[FieldExtension]:
 
 
 STAFF_ONLY = " Staff only; null for others."
+STAFF_ONLY_LIST = " Staff only; empty for others."
 
 
 class StaffOrOwner(BasePermission):

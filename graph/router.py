@@ -39,6 +39,7 @@ class GraphState:
     token_policy: TokenPolicy
     bus: EventBus | None = None
     file_store: FileStore | None = None
+    public_url: str | None = None
 
 
 class GraphQLAuthError(Exception):
@@ -75,6 +76,7 @@ async def get_context(
             token_policy=state.token_policy,
             bus=state.bus,
             file_store=state.file_store,
+            public_url=state.public_url,
         )
     finally:
         await db.close()

@@ -1,6 +1,6 @@
 """Typed rows of the multi-row fields (``domain.rows``): additional charges, dimensions,
-shipping methods and finder fees, as inputs (turned into the domain's row dicts) and as the
-output types that read the stored JSON rows back."""
+shipping methods, finder fees and external ids, as inputs (turned into the domain's row dicts)
+and as the output types that read the stored JSON rows back."""
 
 from __future__ import annotations
 
@@ -293,3 +293,29 @@ def finder_fee_rows(rows: StoredRows) -> list[FinderFee]:
             )
         )
     return fees
+
+
+# -- external ids --------------------------------------------------------------------------
+
+
+@strawberry.input(description="An id of the client or sale in another system.")
+class ExternalIdInput:
+    system: str = strawberry.field(description="The other system.")
+    external_id: str = strawberry.field(description="The id there.")
+
+    def to_row(self) -> dict[str, Any]:
+        return {"system": self.system, "external_id": self.external_id}
+
+
+@strawberry.type(description="An id of the client or sale in another system.")
+class ExternalId:
+    system: str = strawberry.field(description="The other system.")
+    external_id: str = strawberry.field(description="The id there.")
+
+
+def external_ids(rows: StoredRows) -> list[ExternalId]:
+    """Stored external id rows as typed rows."""
+    return [
+        ExternalId(system=str(row.get("system", "")), external_id=str(row.get("external_id", "")))
+        for row in rows or ()
+    ]

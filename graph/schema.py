@@ -26,6 +26,7 @@ from graph.client.queries import ClientQueries
 from graph.consignment.mutations import ConsignmentMutations
 from graph.consignment.queries import ConsignmentQueries
 from graph.errors import should_mask_error
+from graph.extensions import RefuseNulCharacters
 from graph.file.mutations import FileMutations
 from graph.file.queries import FileQueries
 from graph.item.editing import ItemEditingMutations
@@ -150,6 +151,7 @@ def build_schema() -> strawberry.Schema:
             lambda: AddValidationRules([DEPTH_LIMIT]),
             lambda: ParserCache(maxsize=512),
             lambda: ValidationCache(maxsize=512),
+            RefuseNulCharacters,
             lambda: MaskErrors(should_mask_error=should_mask_error),
         ],
     )

@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyQuery, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.session import OperationDB
@@ -14,7 +15,6 @@ from domain.auth import TokenPolicy, authenticate, bearer_token
 from domain.files import FileStore
 from domain.principal import Principal
 from rest_compat.errors import unauthenticated
-from rest_compat.ratelimit import Limits
 
 
 @dataclass(frozen=True)
@@ -25,9 +25,30 @@ class RestState:
     token_policy: TokenPolicy
     file_store: FileStore
     seller_auction_product: bool = True
-    limits: Limits | None = None
-    """Rate limits of ``/api/...``; None turns limiting off."""
     """Whether the e-commerce API lists lots consigned by clients, not only house lots (C1.1)."""
+    public_url: str | None = None
+    """Base URL of the house's public site (sale pages at ``/sales/<id>``); None: no links."""
+
+
+TOKEN_SECURITY = [
+    Security(
+        HTTPBearer(
+            scheme_name="bearer",
+            description="`Authorization: Bearer <token>` (A2.2); the token of `/api/login-token`.",
+            auto_error=False,
+        )
+    ),
+    Security(
+        APIKeyQuery(
+            name="access_token",
+            scheme_name="access_token",
+            description="The token as a query parameter (A2.2); the header wins if both come (D2).",
+            auto_error=False,
+        )
+    ),
+]
+"""Route ``dependencies`` declaring, for OpenAPI and Swagger UI's Authorize, the two places
+``domain.auth.bearer_token`` reads a token from; the routes' own dependencies do the reading."""
 
 
 def rest_state(request: Request) -> RestState:

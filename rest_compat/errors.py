@@ -13,7 +13,7 @@ import orjson
 from fastapi import Request
 from fastapi.responses import Response
 
-from domain.auth import TokenExpired
+from domain.auth import TokenExpired, TooManyFailedLogins
 from domain.errors import (
     DomainError,
     Forbidden,
@@ -60,6 +60,7 @@ STATUS_BY_CODE = {
     UserErrorCode.FILE_TOO_LARGE: 413,
     UserErrorCode.FILE_TYPE_NOT_ALLOWED: 415,
     UserErrorCode.UPLOADS_DISABLED: 501,
+    UserErrorCode.CONFLICT: 409,
 }
 """Rule violations answered with their own status; every other one is 422."""
 
@@ -77,6 +78,7 @@ class RestError(Exception):
         *,
         errors: Mapping[str, list[str]] | None = None,
         headers: Mapping[str, str] | None = None,
+        retry_after: int | None = None,
     ) -> None:
         super().__init__(detail or title or str(status))
         self.status = status
@@ -84,6 +86,9 @@ class RestError(Exception):
         self.detail = detail
         self.errors = dict(errors) if errors else None
         self.headers = dict(headers or {})
+        self.retry_after = retry_after
+        if retry_after is not None:
+            self.headers["Retry-After"] = str(retry_after)
 
     def response(self) -> Response:
         body: dict[str, object] = {
@@ -95,12 +100,24 @@ class RestError(Exception):
             body["detail"] = self.detail
         if self.errors:
             body["errors"] = self.errors
+        if self.retry_after is not None:
+            body["retry_after"] = self.retry_after
         return Response(
             orjson.dumps(body),
             status_code=self.status,
             media_type="application/json",
             headers=self.headers,
         )
+
+
+TOO_MANY_REQUESTS = "Too many requests. Please try again later."
+
+
+def rate_limited(retry_after: int, headers: Mapping[str, str] | None = None) -> RestError:
+    """The A11 429: ``retry_after`` in the body and as ``Retry-After``."""
+    return RestError(
+        429, "Rate limit exceeded", TOO_MANY_REQUESTS, headers=headers, retry_after=retry_after
+    )
 
 
 def unauthenticated(detail: str) -> RestError:
@@ -128,6 +145,8 @@ def from_domain(error: DomainError, renames: Mapping[str, str] | None = None) ->
     """
     if isinstance(error, TokenExpired):
         return RestError(403, "Forbidden", str(error))
+    if isinstance(error, TooManyFailedLogins):
+        return rate_limited(error.retry_after)
     if isinstance(error, Unauthenticated):
         return unauthenticated(str(error))
     if isinstance(error, Forbidden):

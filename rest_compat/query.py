@@ -104,6 +104,8 @@ class Resource:
     sorts: Mapping[str, tuple[str, ...]]
     fields: tuple[str, ...]
     default_sort: tuple[Sort, ...] = (Sort("id"),)
+    search: bool = True
+    """Whether ``global_search`` applies (A7)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +139,8 @@ def parse_brackets(items: Iterable[tuple[str, str]]) -> dict[str, Any]:
     """
     tree: dict[str, Any] = {}
     for key, value in items:
+        if "\x00" in key or "\x00" in value:
+            raise bad(key, "NUL characters are not allowed.")
         matched = _KEY.match(key)
         if matched is None:
             raise bad(key, f"Malformed parameter name: {key}")
@@ -181,14 +185,28 @@ def _day_start(day: date) -> datetime:
 
 
 def _moment(text: str) -> tuple[datetime, bool]:
-    """An aware datetime and whether only a date was given."""
+    """A UTC datetime and whether only a date was given (``ValueError`` if none, or if it is
+    beyond the years 1-9999 in UTC)."""
     text = text.strip()
     if len(text) == 10:
         return _day_start(date.fromisoformat(text)), True
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment, False
+    try:
+        return moment.astimezone(UTC), False
+    except OverflowError as exc:
+        raise ValueError(text) from exc
+
+
+MAX_AMOUNT_DIGITS = 18
+"""Digits an amount filter may have before and after the point; every stored amount fits."""
+
+
+def _amount_in_range(amount: Decimal) -> bool:
+    exponent = amount.as_tuple().exponent
+    assert isinstance(exponent, int)
+    return amount.adjusted() < MAX_AMOUNT_DIGITS and exponent >= -MAX_AMOUNT_DIGITS
 
 
 def convert(spec: FilterField, raw: Any, key: str) -> Any:
@@ -212,7 +230,7 @@ def convert(spec: FilterField, raw: Any, key: str) -> Any:
             raise ValueError(text)
         if spec.kind is Kind.MONEY:
             amount = Decimal(text)
-            if not amount.is_finite():
+            if not amount.is_finite() or not _amount_in_range(amount):
                 raise ValueError(text)
             return amount
         if spec.kind is Kind.DATE:
@@ -230,7 +248,7 @@ def convert(spec: FilterField, raw: Any, key: str) -> Any:
             Kind.INT: "a whole number",
             Kind.ID: "an id",
             Kind.BOOL: "1, 0, true or false",
-            Kind.MONEY: "an amount",
+            Kind.MONEY: f"an amount (at most {MAX_AMOUNT_DIGITS} digits each side of the point)",
             Kind.DATE: "an ISO date",
             Kind.DATETIME: "an ISO date or date-time",
             Kind.UUID: "a UUID",
@@ -252,7 +270,9 @@ def _range(spec: FilterField, low: Any, high: Any, key: str) -> Condition:
             except ValueError:
                 convert(spec, high, f"{key}[to]")  # raises the usual 400
                 raise
-            if whole_day:
+            if whole_day and moment.date() == date.max:
+                bounds["lte"] = datetime.max.replace(tzinfo=UTC)
+            elif whole_day:
                 bounds["lt"] = moment + timedelta(days=1)
             else:
                 bounds["lte"] = moment
@@ -325,6 +345,8 @@ def filter_condition(name: str, spec: FilterField, raw: Any) -> tuple[Condition,
             raise bad(f"{key}[operator]", f"Operator {op} applies to text fields only.")
         if op == "REGEXP":
             return Condition(regex=value), value
+        if (len(value) - len(value.rstrip("\\"))) % 2:
+            raise bad(f"{key}[value]", "A LIKE pattern must not end with an escaping backslash.")
         return Condition(like=value if "%" in value else f"%{value}%"), None
     return Condition(**{_COMPARISONS[op]: convert(spec, value, f"{key}[value]")}), None
 
@@ -417,7 +439,10 @@ def parse_list(
     search = params.get("global_search")
     if search is not None and not isinstance(search, str):
         raise bad("global_search", "`global_search` is a single text.")
-    query = ListQuery(filters=tuple(conditions), sort=sort, search=(search or "").strip() or None)
+    text = (search or "").strip() or None
+    if text is not None and not resource.search:
+        raise bad("global_search", "This list has no search.")
+    query = ListQuery(filters=tuple(conditions), sort=sort, search=text)
     return ListParams(query=query, page=page, size=size, fields=fields, regexes=tuple(regexes))
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import PlainTextResponse, Response
@@ -26,17 +28,17 @@ from rest_compat.circuit import (
     transactions,
 )
 from rest_compat.content import router as content_router
-from rest_compat.deps import RestState
+from rest_compat.deps import TOKEN_SECURITY, RestState
 from rest_compat.ecommerce.errors import AuctionError, auction_error_handler
 from rest_compat.ecommerce.router import router as ecommerce
 from rest_compat.errors import RestError, domain_error_handler, rest_error_handler
-from rest_compat.ratelimit import RateLimitMiddleware
+from rest_compat.shapes import LANGUAGE_PREFIX
 
 API_PREFIX = "/api/v1.0"
 OPENAPI_URL = "/api/openapi.json"
 DOCS_URL = "/api/docs"
 
-circuit = APIRouter(prefix=API_PREFIX)
+circuit = APIRouter(prefix=API_PREFIX, dependencies=TOKEN_SECURITY)
 circuit.include_router(clients.router)
 circuit.include_router(addresses.router)
 circuit.include_router(files.router, tags=["Files"])
@@ -114,15 +116,32 @@ class TrailingSlash:
         await self.app(scope, receive, send)
 
 
+class LanguagePrefix:
+    """``/en/api/v1.0/…`` is served as ``/api/v1.0/…`` (A1 proposal: a two-letter language
+    prefix); the prefix is kept in the scope so the links the answer carries use it too."""
+
+    PATTERN = re.compile(r"^/([a-z]{2})(/api/v1\.0(?:/.*)?)$")
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        matched = self.PATTERN.match(scope.get("path", "")) if scope["type"] == "http" else None
+        if matched is not None:
+            scope = {
+                **scope,
+                "path": matched.group(2),
+                "raw_path": matched.group(2).encode(),
+                LANGUAGE_PREFIX: f"/{matched.group(1)}",
+            }
+        await self.app(scope, receive, send)
+
+
 def mount_rest(app: FastAPI, state: RestState) -> None:
     """Add the REST routes and their error handlers (A10 bodies) to ``app``."""
     app.state.rest = state
     app.include_router(auth.router)
     app.include_router(me.router)
-    if state.limits is not None:
-        app.add_middleware(
-            RateLimitMiddleware, sessionmaker=state.sessionmaker, limits=state.limits
-        )
     app.include_router(circuit)
     app.include_router(content_router)
     app.include_router(ecommerce)
@@ -132,3 +151,4 @@ def mount_rest(app: FastAPI, state: RestState) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
     app.add_exception_handler(Exception, server_error_handler)
     app.add_middleware(TrailingSlash)
+    app.add_middleware(LanguagePrefix)

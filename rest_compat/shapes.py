@@ -97,8 +97,10 @@ def listing(
     pairs = [(k, v) for k, v in request.query_params.multi_items() if k != "access_token"]
     onward = [(k, v) for k, v in (next_query or pairs) if k != "access_token"]
 
+    path = language_prefix(request) + request.url.path
+
     def link(query: list[tuple[str, str]]) -> str:
-        return str(request.url.replace(query=urlencode(query) if query else None))
+        return str(request.url.replace(path=path, query=urlencode(query) if query else None))
 
     body: dict[str, Any] = {
         "data": [select(row, params.fields) for row in rows],
@@ -111,7 +113,19 @@ def listing(
     return json_response(body)
 
 
+LANGUAGE_PREFIX = "gavel.language_prefix"
+"""Scope key holding ``/en`` when a request came in as ``/en/api/v1.0/…`` (A1)."""
+
+
+def language_prefix(request: Request) -> str:
+    """``/en`` for a request made under a language prefix, else ``""``."""
+    return str(request.scope.get(LANGUAGE_PREFIX, ""))
+
+
 def absolute(request: Request, path: str) -> str:
+    """An absolute URL of ``path``; resource paths keep the request's language prefix (A1)."""
+    if path.startswith("/api/v1.0/"):
+        path = language_prefix(request) + path
     return f"{str(request.base_url).rstrip('/')}{path}"
 
 
@@ -186,6 +200,7 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
         404: "Unknown id in the path.",
         409: "Concurrent modification.",
         422: "Well-formed but invalid data, or a broken business rule.",
+        429: "Too many requests (A11): `retry_after` says when to try again.",
     }
     result = dict(ERRORS)
     for status in statuses:

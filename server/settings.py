@@ -52,13 +52,25 @@ class Settings(BaseSettings):
         description="E-commerce API: list lots consigned by clients too, not only house lots.",
     )
     rate_limit_enabled: bool = Field(
-        default=True, description="Limit /api/... requests per token and per IP (A11)."
+        default=True,
+        description="Limit /api/... and /graphql requests per token and per IP (A11).",
     )
     rate_limit_per_token: int = Field(default=600, description="Requests per window per token.")
     rate_limit_per_ip: int = Field(
         default=120, description="Requests per window per IP, for calls without a token."
     )
     rate_limit_window_seconds: int = Field(default=60, description="Length of a rate window.")
+    login_failure_limit: int = Field(
+        default=10, description="Failed logins allowed per IP and window (0: no limit)."
+    )
+    login_failure_window_seconds: int = Field(
+        default=900, description="Length of the failed-login window."
+    )
+    public_url: str | None = Field(
+        default=None,
+        description="Base URL of the house's public site; a sale's page is <public_url>/sales/"
+        "<id> (REST sale_url, GraphQL Sale.publicUrl). Unset: those links are null.",
+    )
     secret_key: SecretStr = SecretStr("dev-secret-change-me")
     log_level: str = "info"
     files_dir: Path = Field(

@@ -104,8 +104,12 @@ async def db(
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    """Uploads go to the test's own directory."""
-    return Settings(database_url=None, graphiql=True, files_dir=tmp_path / "files")
+    """Uploads go to the test's own directory; no request rate limit (its upsert would be one
+    more statement in every statement count; tests/rest_compat/test_rate_limit.py has its own
+    server with tight limits)."""
+    return Settings(
+        database_url=None, graphiql=True, files_dir=tmp_path / "files", rate_limit_enabled=False
+    )
 
 
 @pytest.fixture

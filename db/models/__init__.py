@@ -23,6 +23,11 @@ from db.models.job import JobNote
 from db.models.order import Order, OrderLine, OrderNumberCounter, Transaction
 from db.models.rate_limit import RateLimitCounter
 from db.models.record import Activity, File, Note
+from db.models.responsible import (
+    ClientResponsibleUser,
+    ConsignmentResponsibleUser,
+    ItemResponsibleUser,
+)
 from db.models.sale import DEFAULT_INCREMENTS, Category, Sale
 from db.models.term import ClientTerm, ItemTerm, SaleTerm, Term
 from db.models.user import AccessToken, User
@@ -40,13 +45,16 @@ __all__ = [
     "Category",
     "Client",
     "ClientConnection",
+    "ClientResponsibleUser",
     "ClientStatus",
     "ClientTerm",
     "Consignment",
+    "ConsignmentResponsibleUser",
     "EntityType",
     "File",
     "Item",
     "ItemImage",
+    "ItemResponsibleUser",
     "ItemStatus",
     "ItemTerm",
     "JobNote",

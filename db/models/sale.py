@@ -67,6 +67,21 @@ class Sale(SQLModel, table=True):
     auctioneer_name: str | None = text()
     venue: str | None = text()
     additional_charges: list[dict[str, Any]] = json_field()
+    auto_sync_image_end_date: datetime | None = tz()
+    post_sale_discount: Decimal | None = Field(
+        default=None, sa_column=sa.Column(sa.Numeric(5, 2), nullable=True)
+    )
+    """A percentage, 0 to 100."""
+    initial_finder_fees_orders: str | None = text()
+    next_consignment_notice: str | None = text()
+    date_and_location_string: str | None = text()
+    item_images_dir: str | None = text()
+    sync_active: bool = flag(False)
+    display_live_links: bool = flag(False)
+    pdf_link: str | None = text()
+    pdf_sale_result: str | None = text()
+    e_book_link: str | None = text()
+    external_ids: list[dict[str, Any]] = json_field()
     created_at: datetime = created_at_field()
     updated_at: datetime = updated_at_field()
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -134,6 +135,24 @@ async def paddles_by_client_ids(db: OperationDB, ids: Sequence[int]) -> list[str
 
 CUSTOMER_NUMBER_SEQUENCE = sa.Sequence("client_customer_number_seq")
 CUSTOMER_NUMBER_WIDTH = 5
+
+
+MERGE_LOCKS = 0x6D657267
+"""First key of the transaction-level advisory locks a merge holds on its clients ("merg")."""
+
+
+async def try_merge_locks(session: AsyncSession, ids: Iterable[int]) -> bool:
+    """Take this transaction's merge locks on the clients; False if another merge holds one.
+
+    Advisory locks conflict only with other merges: bids and edits, which lock client rows,
+    are waited for as usual by ``lock_clients``. Locks taken are released at commit/rollback.
+    """
+    ids_array = sa.literal(sorted(set(ids)), ARRAY(sa.Integer))
+    wanted = sa.func.unnest(ids_array).table_valued("id").render_derived(name="wanted")
+    result = await session.execute(
+        sa.select(sa.func.pg_try_advisory_xact_lock(MERGE_LOCKS, wanted.c.id))
+    )
+    return all(result.scalars().all())
 
 
 async def lock_clients(session: AsyncSession, ids: Iterable[int]) -> list[models.Client]:

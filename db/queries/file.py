@@ -54,6 +54,20 @@ async def images_by_item_ids(
     )
 
 
+async def files_by_entity_ids(
+    db: OperationDB, viewer: Viewer, entity_type: models.EntityType, ids: Sequence[int]
+) -> list[list[models.File]]:
+    """The readable files attached to each entity, oldest first, aligned with ``ids``."""
+    F = models.File
+    return await rows_by_parent_ids(
+        db,
+        readable_files(viewer).where(col(F.entity_type) == entity_type),
+        col(F.entity_id),
+        ids,
+        order_by=(col(F.created_at), col(F.id)),
+    )
+
+
 async def file_by_id(db: OperationDB, file_id: int) -> models.File | None:
     """The file whatever its visibility (to tell "unknown" from "not yours")."""
     result = await db.execute(sa.select(F).where(col(F.id) == file_id))

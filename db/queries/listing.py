@@ -143,24 +143,31 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
+def _bound(value: Any) -> Any:
+    """A Decimal as an unconstrained ``numeric`` parameter: bound with the column's type
+    (``numeric(12,2)``), a larger amount would be a PostgreSQL overflow, not a comparison."""
+    return sa.literal(value, sa.Numeric()) if isinstance(value, Decimal) else value
+
+
 def _condition_clauses(column: Any, cond: Condition) -> list[ColumnElement[bool]]:
     clauses: list[ColumnElement[bool]] = []
     if cond.eq is not None:
-        clauses.append(column == cond.eq)
+        clauses.append(column == _bound(cond.eq))
     if cond.ne is not None:
-        clauses.append(column != cond.ne)
+        clauses.append(column != _bound(cond.ne))
     if cond.in_ is not None:
-        clauses.append(column.in_(list(cond.in_)))
+        clauses.append(column.in_([_bound(v) for v in cond.in_]))
     if cond.not_in is not None:
-        clauses.append(sa.or_(column.not_in(list(cond.not_in)), column.is_(None)))
+        values = [_bound(v) for v in cond.not_in]
+        clauses.append(sa.or_(column.not_in(values), column.is_(None)))
     if cond.gt is not None:
-        clauses.append(column > cond.gt)
+        clauses.append(column > _bound(cond.gt))
     if cond.gte is not None:
-        clauses.append(column >= cond.gte)
+        clauses.append(column >= _bound(cond.gte))
     if cond.lt is not None:
-        clauses.append(column < cond.lt)
+        clauses.append(column < _bound(cond.lt))
     if cond.lte is not None:
-        clauses.append(column <= cond.lte)
+        clauses.append(column <= _bound(cond.lte))
     if cond.contains is not None:
         clauses.append(column.ilike(f"%{_escape_like(cond.contains)}%", escape="\\"))
     if cond.like is not None:

@@ -119,6 +119,30 @@ async def order_lines_by_order_ids(
     )
 
 
+async def settlements_by_sale_and_client(
+    db: OperationDB, viewer: Viewer, pairs: Sequence[tuple[int, int]]
+) -> dict[tuple[int, int], list[models.Order]]:
+    """Readable, not canceled consignor settlements per ``(sale_id, client_id)``, oldest first;
+    one statement for all pairs."""
+    if not pairs:
+        return {}
+    O = models.Order  # noqa: E741
+    stmt = (
+        readable_orders(viewer)
+        .where(
+            col(O.type) == models.OrderType.CONSIGNOR,
+            col(O.status) != models.OrderStatus.CANCELED,
+            sa.tuple_(col(O.sale_id), col(O.client_id)).in_(sorted(set(pairs))),
+        )
+        .order_by(col(O.created_at), col(O.id))
+    )
+    found: dict[tuple[int, int], list[models.Order]] = {}
+    for order in await db.all(stmt):
+        assert order.sale_id is not None  # the IN above matched it
+        found.setdefault((order.sale_id, order.client_id), []).append(order)
+    return found
+
+
 async def balances_by_client_ids(
     db: OperationDB, viewer: Viewer, client_ids: Sequence[int]
 ) -> list[Decimal]:

@@ -1,4 +1,4 @@
-"""The REST rate limiter's counters: one upsert per request, shared by every server process."""
+"""Rate counters (REST requests, failed logins): one upsert each, shared by every process."""
 
 from __future__ import annotations
 
@@ -28,6 +28,16 @@ async def count_request(session: AsyncSession, key: str, window_start: datetime)
     return int((await session.execute(stmt)).scalar_one())
 
 
-async def forget_windows_before(session: AsyncSession, moment: datetime) -> None:
-    """Drop the counters of windows that started before ``moment``."""
-    await session.execute(sa.delete(C).where(col(C.window_start) < moment))
+async def window_count(session: AsyncSession, key: str, window_start: datetime) -> int:
+    """What ``key`` has counted in this window so far (0 before its first)."""
+    stmt = sa.select(col(C.count)).where(col(C.key) == key, col(C.window_start) == window_start)
+    return int((await session.execute(stmt)).scalar() or 0)
+
+
+async def forget_windows_before(session: AsyncSession, prefix: str, moment: datetime) -> None:
+    """Drop the counters of keys starting with ``prefix`` whose window began before ``moment``."""
+    await session.execute(
+        sa.delete(C).where(
+            col(C.key).startswith(prefix, autoescape=True), col(C.window_start) < moment
+        )
+    )

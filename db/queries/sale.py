@@ -141,6 +141,25 @@ async def item_stats_by_sale_ids(
     return [found.get(i, (0, zero, zero)) for i in ids]
 
 
+async def image_stats_by_sale_ids(
+    db: OperationDB, viewer: Viewer, ids: Sequence[int]
+) -> list[tuple[int, int]]:
+    """Per sale: (readable items with at least one image, readable items without)."""
+    items = readable_items(viewer).subquery()
+    has_image = sa.exists().where(col(models.ItemImage.item_id) == items.c.id)
+    stmt = (
+        sa.select(
+            items.c.sale_id,
+            sa.func.count().filter(has_image),
+            sa.func.count().filter(~has_image),
+        )
+        .where(items.c.sale_id.in_(set(ids)))
+        .group_by(items.c.sale_id)
+    )
+    found = {sale_id: (with_, without) for sale_id, with_, without in await db.rows(stmt)}
+    return [found.get(i, (0, 0)) for i in ids]
+
+
 async def latest_published_sale_id(db: OperationDB) -> int | None:
     """The most recent published, not hidden sale (by start, then id); None without one."""
     S = models.Sale

@@ -20,8 +20,9 @@ from graph.filtering import decode_id, decode_ids
 from graph.partial import present
 from graph.payloads import UserError, user_errors
 from graph.permissions import STAFF, IsAuthenticated
-from graph.rows import ChargeRowInput
+from graph.rows import ChargeRowInput, ExternalIdInput
 from graph.term.inputs import TERM_IDS, decode_terms
+from graph.user.types import RESPONSIBLE_USERS_INPUT
 
 if TYPE_CHECKING:
     from graph.client.types import Client
@@ -47,12 +48,6 @@ class BankDetailInput:
     owner: str = strawberry.field(default="", description="Account holder.")
     iban: str = strawberry.field(default="", description="IBAN (checked when given).")
     bic: str = strawberry.field(default="", description="BIC (checked when given).")
-
-
-@strawberry.input(description="The client's id in another system.")
-class ExternalIdInput:
-    system: str = strawberry.field(description="The other system.")
-    external_id: str = strawberry.field(description="The id there.")
 
 
 @strawberry.input(
@@ -105,6 +100,9 @@ class ClientFieldsInput:
     )
     agent_id: strawberry.ID | None = strawberry.field(
         default=UNSET, description="The agent (a user). Staff only."
+    )
+    responsible_user_ids: list[strawberry.ID] | None = strawberry.field(
+        default=UNSET, description=RESPONSIBLE_USERS_INPUT
     )
     tags: list[str] | None = strawberry.field(default=UNSET, description="Tags; replaces all.")
     consignor_commissions: list[CommissionTierInput] | None = strawberry.field(
@@ -283,8 +281,9 @@ class MergeClientsPayload:
     merged_count: int = strawberry.field(default=0, description="How many clients were merged.")
     errors: list[UserError] = strawberry.field(
         default_factory=list,
-        description="Unknown or deleted clients, the target among the sources, or data a "
-        "false flag would leave behind (MERGE_BLOCKED); nothing was merged.",
+        description="Unknown or deleted clients, the target among the sources, data a false "
+        "flag would leave behind (MERGE_BLOCKED), or another merge of these clients still "
+        "running (CONFLICT: try again); nothing was merged.",
     )
 
     @strawberry.field(description="The target client, holding everything that was moved.")
@@ -311,10 +310,18 @@ class ConnectClientsPayload:
 
 def client_values(input: ClientFieldsInput, exclude: frozenset[str]) -> dict[str, Any]:
     """The sent client fields by model attribute name (ids decoded)."""
-    values = decode_terms(present(input, exclude | {"address", "agent_id"}), clients.TERM_FIELDS)
+    values = decode_terms(
+        present(input, exclude | {"address", "agent_id", "responsible_user_ids"}),
+        clients.TERM_FIELDS,
+    )
     if input.agent_id is not UNSET:
         values["agent_user_id"] = (
             None if input.agent_id is None else decode_id(input.agent_id, "User", "agentId")
+        )
+    users = input.responsible_user_ids
+    if users is not UNSET:
+        values["responsible_user_ids"] = (
+            [] if users is None else decode_ids(users, "User", "responsibleUserIds")
         )
     return values
 

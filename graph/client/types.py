@@ -24,9 +24,10 @@ from graph.note.types import entity_notes
 from graph.order.inputs import ORDER_ID_TYPES, OrderFilter, OrderOrder
 from graph.permissions import STAFF_ONLY, staff_only
 from graph.relay import After, Before, Connection, First, Last, Search
-from graph.rows import ChargeRow, charge_rows
+from graph.rows import ChargeRow, ExternalId, charge_rows, external_ids
 from graph.term.types import category_list, term_list, term_one
 from graph.transaction.inputs import TRANSACTION_ID_TYPES, TransactionFilter, TransactionOrder
+from graph.user.types import responsible_users_field
 
 if TYPE_CHECKING:
     from graph.address.types import Address
@@ -58,12 +59,6 @@ class BankDetail:
     bic: str = strawberry.field(description="BIC (SWIFT code).")
 
 
-@strawberry.type(description="The client's id in another system.")
-class ExternalId:
-    system: str = strawberry.field(description="The other system.")
-    external_id: str = strawberry.field(description="The id there.")
-
-
 def _commission_tiers(client: models.Client) -> list[CommissionTier]:
     return [
         CommissionTier(
@@ -77,13 +72,6 @@ def _commission_tiers(client: models.Client) -> list[CommissionTier]:
 def _bank_details(client: models.Client) -> list[BankDetail]:
     keys = ("name", "code", "number", "owner", "iban", "bic")
     return [BankDetail(**{k: str(row.get(k) or "") for k in keys}) for row in client.bank_details]
-
-
-def _external_ids(client: models.Client) -> list[ExternalId]:
-    return [
-        ExternalId(system=str(row.get("system", "")), external_id=str(row.get("external_id", "")))
-        for row in client.external_ids
-    ]
 
 
 def _display_name(client: models.Client) -> str:
@@ -173,7 +161,8 @@ class Client(ModelNode):
     )
     bank_details: list[BankDetail] = computed(_bank_details, description="Bank accounts.")
     external_ids: list[ExternalId] = computed(
-        _external_ids, description="Ids of the client in other systems."
+        lambda client: external_ids(client.external_ids),
+        description="Ids of the client in other systems.",
     )
 
     @strawberry.field(
@@ -328,6 +317,7 @@ class Client(ModelNode):
         )
 
     activities = history_field(models.EntityType.CLIENT, "client")
+    responsible_users = responsible_users_field(models.EntityType.CLIENT, "client")
 
     @strawberry.field(
         description="Staff notes on the client, newest first by default." + STAFF_ONLY,

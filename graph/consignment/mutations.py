@@ -17,11 +17,12 @@ from graph.payloads import UserError
 from graph.permissions import STAFF
 from graph.rows import ChargeRowInput, FinderFeeInput, ShippingMethodInput
 from graph.scalars import Rate
+from graph.user.types import RESPONSIBLE_USERS_INPUT
 
 if TYPE_CHECKING:
     from graph.consignment.types import Consignment
 
-IDS = {"consignor_id": "Client", "sale_id": "Sale"}
+IDS = {"consignor_id": "Client", "sale_id": "Sale", "responsible_user_ids": "User"}
 
 
 @strawberry.input(description="One commission tier: from this hammer price, a rate or an amount.")
@@ -80,6 +81,9 @@ class ConsignmentFieldsInput:
         default=UNSET,
         description="Finders' fees (replaced as a whole; null or [] clears): the finder must "
         "be a client and the lot, when given, a lot of this consignment.",
+    )
+    responsible_user_ids: list[strawberry.ID] | None = strawberry.field(
+        default=UNSET, description=RESPONSIBLE_USERS_INPUT
     )
 
 

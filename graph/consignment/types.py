@@ -31,10 +31,12 @@ from graph.rows import (
     shipping_rows,
 )
 from graph.scalars import Rate
+from graph.user.types import responsible_users_field
 
 if TYPE_CHECKING:
     from graph.client.types import Client
     from graph.item.types import Item
+    from graph.order.types import Order
     from graph.sale.types import Sale
 
 
@@ -137,6 +139,19 @@ class Consignment(ModelNode):
             return None
         return await info.context.loaders.sale_by_id.load(parent.sale_id)
 
+    @strawberry.field(
+        description="Settlements of the consignor for the consignment's sale (consignor orders, "
+        "not canceled; FINISHED and LOCKED ones are closed), oldest first. Staff see all; the "
+        "consignor sees their own."
+    )
+    async def statements(
+        self, parent: strawberry.Parent[models.Consignment], info: Info
+    ) -> list[Annotated[Order, strawberry.lazy("graph.order.types")]]:
+        if parent.sale_id is None:
+            return []
+        loader = info.context.loaders.settlements_by_sale_and_client
+        return await loader.load((parent.sale_id, parent.consignor_id))
+
     @strawberry.field(description="The consignment's lots (that the caller can see).")
     async def items(
         self,
@@ -189,3 +204,4 @@ class Consignment(ModelNode):
         )
 
     activities = history_field(models.EntityType.CONSIGNMENT, "consignment")
+    responsible_users = responsible_users_field(models.EntityType.CONSIGNMENT, "consignment")

@@ -20,11 +20,12 @@ from graph.payloads import UserError, user_errors
 from graph.permissions import STAFF
 from graph.rows import ChargeRowInput, DimensionInput
 from graph.term.inputs import TERM_IDS, decode_terms
+from graph.user.types import RESPONSIBLE_USERS_INPUT
 
 if TYPE_CHECKING:
     from graph.item.types import Item
 
-IDS = {"consignment_id": "Consignment", "category_id": "Category"}
+IDS = {"consignment_id": "Consignment", "category_id": "Category", "responsible_user_ids": "User"}
 ItemType = Annotated["Item", strawberry.lazy("graph.item.types")]
 
 
@@ -116,6 +117,9 @@ class ItemFieldsInput:
         description="Charges billed with the lot to its buyer, each after the lot on the "
         "invoice (replaced as a whole; null or [] clears). Errors name the row: "
         "`additionalCharges[1].amount`.",
+    )
+    responsible_user_ids: list[strawberry.ID] | None = strawberry.field(
+        default=UNSET, description=RESPONSIBLE_USERS_INPUT
     )
 
 

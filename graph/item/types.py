@@ -27,6 +27,7 @@ from graph.permissions import STAFF_ONLY, staff_only
 from graph.relay import After, Before, Connection, First, Last, Search
 from graph.rows import ChargeRow, Dimension, charge_rows, dimension_rows
 from graph.term.types import category_list, term_list, term_one
+from graph.user.types import responsible_users_field
 
 if TYPE_CHECKING:
     from graph.bid.types import Bid
@@ -224,6 +225,7 @@ class Item(ModelNode):
         return info.context.loaders.images_by_item_id.get(parent.id)
 
     activities = history_field(models.EntityType.ITEM, "lot")
+    responsible_users = responsible_users_field(models.EntityType.ITEM, "lot")
 
     @strawberry.field(
         description="Staff notes on the lot, newest first by default." + STAFF_ONLY,

@@ -19,7 +19,7 @@ from graph.errors import from_domain
 from graph.filtering import decode_id
 from graph.payloads import UserError, user_errors
 from graph.permissions import STAFF
-from graph.rows import ChargeRowInput
+from graph.rows import ChargeRowInput, ExternalIdInput
 from graph.scalars import Rate
 from graph.term.inputs import TERM_IDS, decode_terms
 
@@ -150,6 +150,38 @@ class SaleFieldsInput:
         "replaced as a whole; null or [] clears. Errors name the row: "
         "`additionalCharges[1].amount`.",
     )
+    auto_sync_image_end_date: datetime | None = strawberry.field(
+        default=UNSET, description="Synchronise the lot images until this time."
+    )
+    post_sale_discount: Decimal | None = strawberry.field(
+        default=UNSET, description="Post-sale discount as a percentage (0 to 100, cents)."
+    )
+    initial_finder_fees_orders: str | None = strawberry.field(
+        default=UNSET, description="Initial finder-fee orders setting."
+    )
+    next_consignment_notice: str | None = strawberry.field(
+        default=UNSET, description="Notice about the next consignment deadline."
+    )
+    date_and_location_string: str | None = strawberry.field(
+        default=UNSET, description="Date and place of the sale as display text."
+    )
+    item_images_dir: str | None = strawberry.field(
+        default=UNSET, description="Directory the lot images are synchronised from."
+    )
+    sync_active: bool | None = strawberry.field(
+        default=UNSET, description="Synchronisation with other systems on."
+    )
+    display_live_links: bool | None = strawberry.field(
+        default=UNSET, description="Show live-bidding links."
+    )
+    pdf_link: str | None = strawberry.field(default=UNSET, description="Catalogue PDF URL.")
+    pdf_sale_result: str | None = strawberry.field(default=UNSET, description="Results PDF URL.")
+    e_book_link: str | None = strawberry.field(default=UNSET, description="E-book URL.")
+    external_ids: list[ExternalIdInput] | None = strawberry.field(
+        default=UNSET,
+        description="Ids of the sale in other systems, replaced as a whole; null or [] clears. "
+        "Errors name the row: `externalIds[0].externalId`.",
+    )
 
 
 @strawberry.input(description="A new sale.")
@@ -208,8 +240,9 @@ def _sale_values(input: SaleFieldsInput) -> dict[str, Any]:
             {"from": str(band.start), "increment": str(band.increment)}
             for band in values["increments"] or ()
         ]
-    if "additional_charges" in values:
-        values["additional_charges"] = [row.to_row() for row in values["additional_charges"] or ()]
+    for name in ("additional_charges", "external_ids"):
+        if name in values:
+            values[name] = [row.to_row() for row in values[name] or ()]
     return values
 
 

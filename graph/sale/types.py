@@ -13,6 +13,7 @@ from strawberry import relay
 from db import models
 from db.queries.sale import sale_status
 from domain.bidding.rules import increment_table
+from domain.sales import sale_url
 from graph.activity.types import history_field
 from graph.consignment.inputs import CONSIGNMENT_ID_TYPES, ConsignmentFilter, ConsignmentOrder
 from graph.context import Info
@@ -26,9 +27,9 @@ from graph.node import ModelNode, computed
 from graph.note.inputs import NoteFilter, NoteOrder
 from graph.note.types import entity_notes
 from graph.order.inputs import ORDER_ID_TYPES, OrderFilter, OrderOrder
-from graph.permissions import STAFF_ONLY, staff_only
+from graph.permissions import STAFF_ONLY, STAFF_ONLY_LIST, staff_only
 from graph.relay import After, Before, Connection, First, Last, Search
-from graph.rows import ChargeRow, charge_rows
+from graph.rows import ChargeRow, ExternalId, charge_rows, external_ids
 from graph.scalars import Rate
 from graph.term.types import term_list, term_one
 
@@ -94,6 +95,72 @@ class Sale(ModelNode):
         lambda sale: charge_rows(sale.additional_charges),
         description="Charges billed once to each buyer of the sale (handling, catalogue).",
     )
+    post_sale_discount: Decimal | None = strawberry.field(
+        description="Post-sale discount as a percentage (0 to 100)."
+    )
+    next_consignment_notice: str | None = strawberry.field(
+        description="Notice about the next consignment deadline."
+    )
+    date_and_location_string: str | None = strawberry.field(
+        description="Date and place of the sale as display text."
+    )
+    display_live_links: bool = strawberry.field(description="Show live-bidding links.")
+    pdf_link: str | None = strawberry.field(description="URL of the catalogue PDF.")
+    pdf_sale_result: str | None = strawberry.field(description="URL of the results PDF.")
+    e_book_link: str | None = strawberry.field(description="URL of the e-book catalogue.")
+
+    @strawberry.field(
+        description="Images are synchronised until this time." + STAFF_ONLY,
+        extensions=staff_only(),
+    )
+    def auto_sync_image_end_date(self, parent: strawberry.Parent[models.Sale]) -> datetime | None:
+        return parent.auto_sync_image_end_date
+
+    @strawberry.field(
+        description="Initial finder-fee orders setting." + STAFF_ONLY, extensions=staff_only()
+    )
+    def initial_finder_fees_orders(self, parent: strawberry.Parent[models.Sale]) -> str | None:
+        return parent.initial_finder_fees_orders
+
+    @strawberry.field(
+        description="Directory the lot images are synchronised from." + STAFF_ONLY,
+        extensions=staff_only(),
+    )
+    def item_images_dir(self, parent: strawberry.Parent[models.Sale]) -> str | None:
+        return parent.item_images_dir
+
+    @strawberry.field(
+        description="Whether synchronisation with other systems is on." + STAFF_ONLY,
+        extensions=staff_only(),
+    )
+    def sync_active(self, parent: strawberry.Parent[models.Sale]) -> bool | None:
+        return parent.sync_active
+
+    @strawberry.field(
+        description="Ids of the sale in other systems." + STAFF_ONLY_LIST,
+        extensions=staff_only(),
+    )
+    def external_ids(self, parent: strawberry.Parent[models.Sale]) -> list[ExternalId]:
+        return external_ids(parent.external_ids)
+
+    @strawberry.field(
+        description="Number of the sale's lots (that the caller can see) with an image."
+    )
+    def items_with_images(self, parent: strawberry.Parent[models.Sale], info: Info) -> int:
+        return then(info.context.loaders.image_stats_by_sale_id.get(parent.id), itemgetter(0))
+
+    @strawberry.field(
+        description="Number of the sale's lots (that the caller can see) without one."
+    )
+    def items_without_images(self, parent: strawberry.Parent[models.Sale], info: Info) -> int:
+        return then(info.context.loaders.image_stats_by_sale_id.get(parent.id), itemgetter(1))
+
+    @strawberry.field(
+        description="The sale's page on the house's public site (`<GAVEL_PUBLIC_URL>/sales/"
+        "<databaseId>`); null when the installation sets no public URL."
+    )
+    def public_url(self, parent: strawberry.Parent[models.Sale], info: Info) -> str | None:
+        return sale_url(info.context.public_url, parent.id)
 
     @strawberry.field(description="DRAFT, UPCOMING, PUBLISHED (running) or CLOSED.")
     def status(self, parent: strawberry.Parent[models.Sale]) -> SaleStatus:

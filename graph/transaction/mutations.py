@@ -47,10 +47,13 @@ class CreateTransactionInput:
     )
     transaction_date: date = strawberry.field(description="Date the money moved.")
     transferred_currency: str | None = strawberry.field(
-        default=None, description="ISO 4217 currency of the money actually received."
+        default=None,
+        description="ISO 4217 currency of the money actually received; default the order's.",
     )
     transferred_amount: Decimal | None = strawberry.field(
-        default=None, description="Amount in `transferredCurrency`."
+        default=None,
+        description="Amount in `transferredCurrency`; default `amount` when that is the "
+        "order's currency (left unknown for another currency).",
     )
     bank: str | None = strawberry.field(default=None, description="Bank the money went through.")
     bank_account_number: str | None = strawberry.field(

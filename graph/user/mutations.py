@@ -9,6 +9,7 @@ import strawberry
 from db import models
 from domain import auth
 from graph.context import Info
+from graph.errors import RateLimitedError
 from graph.payloads import UserError, UserErrorCode
 from graph.user.inputs import LoginInput
 from graph.user.types import User
@@ -39,13 +40,25 @@ class LoginPayload:
 
 @strawberry.type
 class UserMutations:
-    @strawberry.mutation(description="Exchange e-mail and password for a bearer token.")
+    @strawberry.mutation(
+        description="Exchange e-mail and password for a bearer token. After too many failed "
+        "attempts from one address (10 in 15 minutes by default) every attempt from it fails "
+        "with `RATE_LIMITED` (`extensions.retryAfter`, seconds) until the window ends."
+    )
     async def login(self, info: Info, input: LoginInput) -> LoginPayload:
         context = info.context
+        client = context.request.client if context.request is not None else None
         try:
             user, issued = await auth.login(
-                context.db, input.email, input.password, context.token_policy, datetime.now(UTC)
+                context.db,
+                input.email,
+                input.password,
+                context.token_policy,
+                datetime.now(UTC),
+                address=client.host if client else None,
             )
+        except auth.TooManyFailedLogins as exc:
+            raise RateLimitedError(str(exc), retryAfter=exc.retry_after) from exc
         except auth.WrongCredentials as exc:
             error = UserError(field=None, code=UserErrorCode.INVALID_CREDENTIALS, message=str(exc))
             return LoginPayload(errors=[error])

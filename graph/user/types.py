@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -12,6 +12,7 @@ from db import models
 from graph.context import Info
 from graph.enums import Role
 from graph.node import ModelNode
+from graph.permissions import STAFF_ONLY_LIST, staff_only
 
 if TYPE_CHECKING:
     from graph.client.types import Client
@@ -40,3 +41,24 @@ class User(ModelNode):
         if parent.client_id is None:
             return None
         return await info.context.loaders.client_by_id.load(parent.client_id)
+
+
+RESPONSIBLE_USERS_INPUT = (
+    "Responsible staff users (User IDs), in order; replaced as a whole, null or [] clears. "
+    "Each must be an active staff user (`responsibleUserIds[1]` NOT_FOUND otherwise). Staff only."
+)
+"""The description of every ``responsibleUserIds`` input field."""
+
+
+def responsible_users_field(entity_type: models.EntityType, noun: str) -> Any:
+    """The ``responsibleUsers`` field of clients, consignments and lots: back-office data."""
+
+    async def responsible_users(parent: strawberry.Parent[Any], info: Info) -> list[User]:
+        loader = info.context.loaders.responsible_users_by_owner_id(entity_type)
+        return await loader.load(parent.id)
+
+    return strawberry.field(
+        resolver=responsible_users,
+        description=f"The staff users responsible for the {noun}, in order." + STAFF_ONLY_LIST,
+        extensions=staff_only(),
+    )

@@ -24,6 +24,7 @@ from domain.principal import Principal
 from rest_compat.circuit.bodies import json_object, required, to_bool, to_id
 from rest_compat.deps import caller, operation_db
 from rest_compat.errors import RestError, from_domain, not_found
+from rest_compat.openapi import fields_parameter, list_openapi, parameters
 from rest_compat.query import (
     FilterField,
     Kind,
@@ -200,6 +201,7 @@ def _flag(body: Mapping[str, Any]) -> bool | None:
     "/client-address",
     response_model=ListEnvelope[Address],
     responses=errors(),
+    openapi_extra=list_openapi(ADDRESSES),
     summary="List addresses",
     description="B2.1. Common list parameters (A3-A7). Filters: client (id, IN), "
     "default_address (bool), address_types (billing/shipping). Sorts: id, created, updated, "
@@ -221,6 +223,7 @@ async def list_addresses(
     "/client-address/{id}",
     response_model=SingleEnvelope[Address],
     responses=errors(404),
+    openapi_extra=parameters(fields_parameter(ADDRESSES)),
     summary="Get an address",
 )
 async def get_address(

@@ -57,7 +57,7 @@ def basic_credentials(header: str | None) -> tuple[str, str]:
 @router.get(
     "/api/login-token",
     response_model=SingleEnvelope[LoginToken],
-    responses=errors(),
+    responses=errors(429),
     summary="Obtain an access token (HTTP Basic)",
     tags=["Authentication"],
 )
@@ -67,10 +67,16 @@ async def login_token(
     state: RestState = Depends(rest_state),
 ) -> Response:
     """B0: the caller's unexpired token is handed out again (same id, token and expiry);
-    otherwise a new one is made. Send it as ``Authorization: Bearer <token>``."""
+    otherwise a new one is made. Send it as ``Authorization: Bearer <token>``.
+
+    After 10 failed attempts from one address in 15 minutes (configurable), every attempt
+    from it is answered 429 with ``retry_after`` until the window ends (A11)."""
     email, password = basic_credentials(request.headers.get("authorization"))
+    address = request.client.host if request.client else None
     try:
-        user, issued = await login(db, email, password, state.token_policy, datetime.now(UTC))
+        user, issued = await login(
+            db, email, password, state.token_policy, datetime.now(UTC), address=address
+        )
     except Unauthenticated as exc:
         raise _unauthorized(str(exc)) from exc
     return single(

@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 from fastapi import Request
 
+from domain.fields import NUL_MESSAGE, nul_paths
 from rest_compat.errors import RestError
 from rest_compat.query import MAX_ID, digits, path_id
 
@@ -34,7 +35,8 @@ class FormatErrors:
 
 
 async def json_object(request: Request) -> dict[str, Any]:
-    """The body as a JSON object; 415 for another content type, 400 for anything else."""
+    """The body as a JSON object; 415 for another content type, 400 for anything else, 422
+    for text holding a NUL character (which PostgreSQL cannot store)."""
     content_type = request.headers.get("content-type", "application/json")
     if content_type.split(";", 1)[0].strip().lower() not in ("application/json", ""):
         raise RestError(415, "Unsupported Media Type", "Send the body as application/json.")
@@ -45,6 +47,10 @@ async def json_object(request: Request) -> dict[str, Any]:
         raise RestError(400, "Invalid JSON", "The request body is not valid JSON.") from exc
     if not isinstance(body, dict):
         raise RestError(400, "Bad Request", "The request body must be a JSON object.")
+    refused = nul_paths(body)
+    if refused:
+        errors = {path: [NUL_MESSAGE] for path in refused}
+        raise RestError(422, NUL_MESSAGE, NUL_MESSAGE, errors=errors)
     return body
 
 

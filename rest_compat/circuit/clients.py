@@ -26,10 +26,12 @@ from db.queries.user import users_by_ids
 from db.queries.visibility import readable_clients
 from db.session import OperationDB
 from domain import clients as use_cases
+from domain import responsible as domain_responsible
 from domain.address_format import render
 from domain.errors import DomainError
 from domain.principal import Principal
 from domain.terms import CLIENT_FIELDS as TERM_FIELDS
+from rest_compat.circuit import responsible
 from rest_compat.circuit import terms as term_shapes
 from rest_compat.circuit.bodies import (
     FormatErrors,
@@ -43,6 +45,7 @@ from rest_compat.circuit.bodies import (
 )
 from rest_compat.deps import caller, operation_db
 from rest_compat.errors import ACCESS_DENIED, RestError, from_domain, not_found
+from rest_compat.openapi import fields_parameter, list_openapi, parameters
 from rest_compat.query import (
     FilterField,
     Kind,
@@ -146,9 +149,6 @@ FIELDS = (
     "updated",
 )
 
-NOT_STORED = ("responsible_user",)
-"""B1.0 fields Gavel has no column for yet: read as [] / null, ignored on input."""
-
 _REGEX = Match.REGEX
 CLIENTS = Resource(
     filters={
@@ -230,6 +230,7 @@ RENAMES = {
     "primaryClientId": "primary_client",
     "sourceClientIds": "source_clients",
     "targetClientId": "target_client",
+    **responsible.RENAMES,
 }
 """Domain input names whose REST name is not their snake_case."""
 
@@ -272,7 +273,8 @@ def _charge_rows(rows: Any) -> Any:
     ]
 
 
-def _external_id_rows(rows: Any) -> Any:
+def external_id_rows(rows: Any) -> Any:
+    """External id rows with ``system`` given as a term id or label read as its text."""
     if not isinstance(rows, list):
         return rows
     return [
@@ -328,7 +330,9 @@ def client_values(body: Mapping[str, Any]) -> dict[str, Any]:
         elif name == "additional_charges":
             values[name] = _charge_rows(value)
         elif name == "external_ids":
-            values[name] = _external_id_rows(value)
+            values[name] = external_id_rows(value)
+        elif name == responsible.NAME:
+            values[domain_responsible.FIELD] = responsible.user_ids(value, problems)
         elif name == "bank_details":
             values[name] = value
         elif name not in KNOWN_FIELDS:
@@ -360,6 +364,17 @@ def _text_ref(value: str | None) -> dict[str, str] | None:
     return None if not value else {"id": value, "label": value}
 
 
+def external_id_refs(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Stored external id rows as B1.0 rows ``{system: ref, external_id}``."""
+    return [
+        {
+            "system": _text_ref(str(row.get("system") or "")),
+            "external_id": str(row.get("external_id") or ""),
+        }
+        for row in rows
+    ]
+
+
 def represent(
     client: models.Client,
     principal: Principal,
@@ -367,6 +382,7 @@ def represent(
     balance: Decimal,
     agent: models.User | None,
     terms: Mapping[str, Sequence[TermRow]],
+    responsible_users: Sequence[Mapping[str, str]] = (),
 ) -> dict[str, Any]:
     """The B1.0 representation (every field, in the table's order)."""
     staff = principal.is_staff
@@ -394,7 +410,7 @@ def represent(
         "published": client.published,
         "status": enum_value(client.status.value),
         "agent": ref(agent.id, agent.full_name or agent.email) if agent and staff else None,
-        "responsible_user": [],
+        "responsible_user": list(responsible_users),
         "categories": term_shapes.refs(terms.get("categories", [])),
         "interested_in": term_shapes.refs(terms.get("interested_in", [])),
         "tags": [{"id": t, "label": t} for t in client.tags],
@@ -438,13 +454,7 @@ def represent(
         "subscription_type": client.subscription_type,
         "expiration_date": iso_date(client.expiration_date),
         "philaworksplace_id": client.customer_number,
-        "external_ids": [
-            {
-                "system": _text_ref(str(row.get("system") or "")),
-                "external_id": str(row.get("external_id") or ""),
-            }
-            for row in client.external_ids
-        ],
+        "external_ids": external_id_refs(client.external_ids),
         "balance": formatted_money(balance),
         "customer_available_balance": None,
         "default_address_nid": str(address.id) if address else None,
@@ -464,7 +474,7 @@ def represent(
 async def represent_all(
     db: OperationDB, principal: Principal, clients: Sequence[models.Client]
 ) -> list[dict[str, Any]]:
-    """B1.0 rows for ``clients``: four statements whatever their number."""
+    """B1.0 rows for ``clients``: five statements whatever their number."""
     ids = [c.id for c in clients]
     if not ids:
         return []
@@ -472,6 +482,9 @@ async def represent_all(
     balances = await balances_by_client_ids(db, principal, ids)
     agent_ids = sorted({c.agent_user_id for c in clients if c.agent_user_id is not None})
     agents = dict(zip(agent_ids, await users_by_ids(db, principal, agent_ids), strict=True))
+    responsible_users = await responsible.refs_by_owner_ids(
+        db, principal, models.EntityType.CLIENT, ids
+    )
     terms = await terms_by_owner_ids(db, CLIENT_LINKS, ids)
     return [
         represent(
@@ -481,8 +494,11 @@ async def represent_all(
             balance,
             agents.get(client.agent_user_id) if client.agent_user_id else None,
             filed,
+            users,
         )
-        for client, own, balance, filed in zip(clients, addresses, balances, terms, strict=True)
+        for client, own, balance, filed, users in zip(
+            clients, addresses, balances, terms, responsible_users, strict=True
+        )
     ]
 
 
@@ -556,7 +572,9 @@ class Client(BaseModel):
     published: bool | None = None
     status: EnumValue | None = None
     agent: Ref | None = Field(default=None, description="Staff only; null for others.")
-    responsible_user: list[Ref] | None = Field(default=None, description="Not stored yet: [].")
+    responsible_user: list[Ref] | None = Field(
+        default=None, description="Responsible staff users (staff only; [] for others)."
+    )
     categories: list[Ref] | None = Field(default=None, description="Collecting categories.")
     interested_in: list[Ref] | None = Field(default=None, description="Interests (terms).")
     tags: list[Ref] | None = None
@@ -646,6 +664,9 @@ class ClientInput(BaseModel):
         default=None, description="new, pending, approved, unapproved or deleted (D10)."
     )
     agent: Id | None = Field(default=None, description="User id.")
+    responsible_user: list[Id] | None = Field(
+        default=None, description="Staff user ids, in order; replace all."
+    )
     tags: list[Id] | None = Field(default=None, description="Term ids or labels.")
     categories: list[Id] | None = Field(default=None, description="Category ids or labels.")
     interested_in: list[Id] | None = Field(default=None, description="Term ids or labels.")
@@ -712,6 +733,7 @@ LIST_PARAMETERS = (
     "/datatable-clients",
     response_model=ListEnvelope[Client],
     responses=errors(),
+    openapi_extra=list_openapi(CLIENTS),
     summary="List clients",
     description="B1.1. "
     + LIST_PARAMETERS
@@ -737,6 +759,7 @@ async def list_clients(
     "/datatable-clients/{id}",
     response_model=SingleEnvelope[Client],
     responses=errors(404),
+    openapi_extra=parameters(fields_parameter(CLIENTS)),
     summary="Get a client",
 )
 async def get_client(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,13 +21,18 @@ from pydantic import BaseModel, Field
 from db import models
 from db.queries.client import clients_by_ids
 from db.queries.consignment import CONSIGNMENT_LIST, consignments_by_ids
+from db.queries.file import files_by_entity_ids
 from db.queries.listing import Condition, Sort
+from db.queries.order import settlements_by_sale_and_client
 from db.queries.sale import sales_by_ids
 from db.queries.visibility import readable_consignments
 from db.session import OperationDB
 from domain import consignments as use_cases
+from domain import responsible as domain_responsible
 from domain.errors import DomainError
+from domain.files import file_url
 from domain.principal import Principal
+from rest_compat.circuit import responsible
 from rest_compat.circuit import sales as sale_shapes
 from rest_compat.circuit.bodies import (
     FormatErrors,
@@ -38,8 +45,9 @@ from rest_compat.circuit.bodies import (
     to_id,
 )
 from rest_compat.circuit.clients import label as client_label
-from rest_compat.deps import caller, operation_db
+from rest_compat.deps import caller, operation_db, rest_state
 from rest_compat.errors import RestError, from_domain, not_found
+from rest_compat.openapi import ID_SCHEMA, list_openapi, query_parameter
 from rest_compat.query import (
     FilterField,
     Kind,
@@ -69,6 +77,7 @@ from rest_compat.shapes import (
 )
 
 router = APIRouter(tags=["Consignments"])
+ENTITY = models.EntityType.CONSIGNMENT
 
 FIELDS = (
     "id",
@@ -105,15 +114,11 @@ FIELDS = (
     "created",
     "updated",
 )
-NOT_STORED = (
-    "current_custom_shipping_id",
-    "files",
-    "responsible_user",
-    "workflow",
-    "statements",
-    "closed_statements",
-)
-"""B3.0 fields Gavel has no data for yet: null, [] or ``{"tasks": []}``."""
+NOT_STORED = ("current_custom_shipping_id", "workflow")
+"""B3.0 fields Gavel has no data for: null and ``{"tasks": []}`` (no workflow tasks exist; the
+installation-wide custom-shipping counter is not a consignment's data)."""
+CLOSED_STATEMENTS = frozenset({models.OrderStatus.FINISHED, models.OrderStatus.LOCKED})
+"""Settlement statuses listed in ``closed_statements``: paid out (finished) or booked (locked)."""
 
 CONSIGNMENTS = Resource(
     filters={
@@ -156,12 +161,22 @@ def _commission(row: Mapping[str, Any]) -> str | None:
     return None if row.get("amount") is None else str(row["amount"])
 
 
+@dataclass(frozen=True, slots=True)
+class Related:
+    """What a consignment's representation reads from other tables (batched per page)."""
+
+    responsible_users: Sequence[Mapping[str, str]] = ()
+    statements: Sequence[models.Order] = ()
+    files: Sequence[Mapping[str, str]] = ()
+
+
 def represent(
     consignment: models.Consignment,
     request: Request,
     owner: models.Client | None,
     sale: models.Sale | None,
     clients: Mapping[int, models.Client],
+    related: Related = Related(),
 ) -> dict[str, Any]:
     """The B3.0 representation (every field, in the table's order)."""
     shipping = consignment.shipping_methods
@@ -231,11 +246,15 @@ def represent(
         "tax_customs_number": max(customs) if customs else None,
         "current_custom_shipping_id": None,
         "payment_instructions": consignment.payment_instructions,
-        "files": [],
-        "responsible_user": [],
+        "files": list(related.files),
+        "responsible_user": list(related.responsible_users),
         "workflow": {"tasks": []},
-        "statements": [],
-        "closed_statements": [],
+        "statements": [ref(order.id, order.number) for order in related.statements],
+        "closed_statements": [
+            ref(order.id, order.number)
+            for order in related.statements
+            if order.status in CLOSED_STATEMENTS
+        ],
         "created": iso(consignment.created_at),
         "updated": iso(consignment.updated_at),
     }
@@ -254,9 +273,10 @@ async def represent_all(
     principal: Principal,
     consignments: Sequence[models.Consignment],
 ) -> list[dict[str, Any]]:
-    """B3.0 rows for ``consignments``: two statements whatever their number."""
+    """B3.0 rows for ``consignments``: five statements whatever their number."""
     if not consignments:
         return []
+    ids = [c.id for c in consignments]
     client_ids = {c.consignor_id for c in consignments} | {
         int(row["finder"])
         for c in consignments
@@ -267,6 +287,22 @@ async def represent_all(
     clients = {c.id: c for c in found if c is not None}
     sale_ids = sorted({c.sale_id for c in consignments if c.sale_id is not None})
     sales = {s.id: s for s in await sales_by_ids(db, principal, sale_ids) if s is not None}
+    users = await responsible.refs_by_owner_ids(db, principal, ENTITY, ids)
+    statements = await settlements_by_sale_and_client(
+        db, principal, [(c.sale_id, c.consignor_id) for c in consignments if c.sale_id]
+    )
+    store, now = rest_state(request).file_store, datetime.now(UTC)
+    files = [
+        [
+            {
+                "id": str(file.id),
+                "filename": file.filename,
+                "url": absolute(request, file_url(store, file, now)),
+            }
+            for file in attached
+        ]
+        for attached in await files_by_entity_ids(db, principal, ENTITY, ids)
+    ]
     return [
         represent(
             c,
@@ -274,8 +310,13 @@ async def represent_all(
             clients.get(c.consignor_id),
             sales.get(c.sale_id) if c.sale_id else None,
             clients,
+            Related(
+                responsible_users=own_users,
+                statements=statements.get((c.sale_id, c.consignor_id), []) if c.sale_id else [],
+                files=own_files,
+            ),
         )
-        for c in consignments
+        for c, own_users, own_files in zip(consignments, users, files, strict=True)
     ]
 
 
@@ -317,11 +358,20 @@ class Consignment(BaseModel):
     tax_customs_number: int | None = None
     current_custom_shipping_id: int | None = None
     payment_instructions: str | None = None
-    files: list[dict[str, Any]] | None = None
-    responsible_user: list[Ref] | None = None
-    workflow: dict[str, Any] | None = None
-    statements: list[Ref] | None = None
-    closed_statements: list[Ref] | None = None
+    files: list[dict[str, str]] | None = Field(
+        default=None, description="Files attached to the consignment: {id, filename, url}."
+    )
+    responsible_user: list[Ref] | None = Field(
+        default=None, description="Responsible staff users (staff only; [] for others)."
+    )
+    workflow: dict[str, Any] | None = Field(default=None, description='Always {"tasks": []}.')
+    statements: list[Ref] | None = Field(
+        default=None,
+        description="The consignor's settlements for this sale (not canceled); label = number.",
+    )
+    closed_statements: list[Ref] | None = Field(
+        default=None, description="Those of `statements` that are finished or locked."
+    )
     created: str | None = None
     updated: str | None = None
 
@@ -351,6 +401,20 @@ def _extra(request: Request) -> tuple[dict[str, tuple[str, Condition]], bool]:
     "/datatable-consignments",
     response_model=ListEnvelope[Consignment],
     responses=errors(),
+    openapi_extra=list_openapi(
+        CONSIGNMENTS,
+        query_parameter("sale_id", ID_SCHEMA, "Only the consignments of this sale (A8)."),
+        query_parameter(
+            "workflow_filter",
+            {"type": "integer", "minimum": 0},
+            "A workflow task id (no tasks are stored yet, so it excludes nothing).",
+        ),
+        query_parameter(
+            "autocomplete[string]",
+            {"type": "string"},
+            "Consignments whose number or label contains the text, by number unless sorted (A7).",
+        ),
+    ),
     summary="List consignments",
     description="B3.1. Common list parameters (A3-A7) and sale_id, workflow_filter, "
     "autocomplete[string]. Filters: "
@@ -402,6 +466,7 @@ RENAMES = {
     "commissionSteps": "consignor_commission_steps",
     "finderId": "finder",
     "itemId": "item",
+    **responsible.RENAMES,
 }
 """Domain input names whose REST name is not their snake_case."""
 
@@ -512,6 +577,8 @@ def consignment_values(body: Mapping[str, Any]) -> dict[str, Any]:
             values[name] = _finder_fees(value, problems)
         elif name == "additional_charges":
             values[name] = sale_shapes.charge_rows(value)
+        elif name == responsible.NAME:
+            values[domain_responsible.FIELD] = responsible.user_ids(value, problems)
         elif name not in FIELDS:
             logger.info("ignored unknown consignment field %r", name)
     problems.raise_any()
@@ -540,6 +607,9 @@ class ConsignmentInput(BaseModel):
     finder_fees: list[dict[str, Any]] | None = None
     tax_type: str | None = None
     payment_instructions: str | None = None
+    responsible_user: list[Id] | None = Field(
+        default=None, description="Staff user ids, in order; replace all."
+    )
 
 
 async def _fresh(request: Request, db: OperationDB, principal: Principal, cid: int) -> Any:

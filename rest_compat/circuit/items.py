@@ -29,11 +29,13 @@ from db.queries.term import ITEM_LINKS, TermRow, terms_by_owner_ids
 from db.queries.visibility import readable_items
 from db.session import OperationDB
 from domain import items as use_cases
+from domain import responsible as domain_responsible
 from domain.bulk import BulkResult
 from domain.errors import DomainError, RuleViolations
 from domain.files import file_url
 from domain.principal import Principal
 from domain.terms import ITEM_FIELDS as TERM_FIELDS
+from rest_compat.circuit import responsible
 from rest_compat.circuit import sales as sale_shapes
 from rest_compat.circuit import terms as term_shapes
 from rest_compat.circuit.bodies import (
@@ -47,6 +49,13 @@ from rest_compat.circuit.bodies import (
 )
 from rest_compat.deps import RestState, caller, operation_db, rest_state
 from rest_compat.errors import RestError, from_domain, not_found
+from rest_compat.openapi import (
+    ID_SCHEMA,
+    fields_parameter,
+    list_openapi,
+    parameters,
+    query_parameter,
+)
 from rest_compat.query import (
     FilterField,
     Kind,
@@ -240,7 +249,7 @@ NOT_STORED_NULL = (
     "sync_status",
     "itemWebsiteLink",
 )
-NOT_STORED_LISTS = ("catalogs", "responsible_user")
+NOT_STORED_LISTS = ("catalogs",)
 """B5.0 fields Gavel has no column for yet: read as null / [], ignored on input."""
 
 SOLD_STATUSES = frozenset({"sold", "unsold", "passed"})
@@ -325,6 +334,7 @@ class Related:
     winner: models.Client | None
     images: list[dict[str, str]]
     neighbours: tuple[Neighbour, Neighbour]
+    responsible_users: Sequence[Mapping[str, str]] = ()
 
 
 def _client_name(client: models.Client | None) -> str | None:
@@ -445,7 +455,7 @@ def represent(item: models.Item, principal: Principal, related: Related) -> dict
         "art_work_type": None,
         "shipping_id": None,
         "post_sale": None,
-        "responsible_user": [],
+        "responsible_user": list(related.responsible_users),
         "public_message": None,
         "auctioneer_notes": item.auctioneer_notes if staff else None,
         "dont_pay_consignor_note": None,
@@ -497,6 +507,7 @@ async def represent_all(
     clients = _by_id(await clients_by_ids(db, principal, client_ids))
     images = await images_by_item_ids(db, principal, ids)
     neighbours = await lot_neighbours_by_item_ids(db, principal, ids)
+    users = await responsible.refs_by_owner_ids(db, principal, models.EntityType.ITEM, ids)
     now = datetime.now(UTC)
 
     def image(file: models.File) -> dict[str, str]:
@@ -504,7 +515,9 @@ async def represent_all(
         return {"id": str(file.id), "url": url, "thumbnail": url}
 
     rows = []
-    for item, files, around, filed in zip(items, images, neighbours, terms, strict=True):
+    for item, files, around, own_users, filed in zip(
+        items, images, neighbours, users, terms, strict=True
+    ):
         consignment = consignments.get(item.consignment_id or 0)
         related = Related(
             sale=sales.get(item.sale_id),
@@ -514,6 +527,7 @@ async def represent_all(
             winner=clients.get(item.winner_id or 0),
             images=[image(f) for f in files],
             neighbours=around,
+            responsible_users=own_users,
         )
         rows.append(represent(item, principal, related))
     return rows
@@ -660,7 +674,9 @@ class Item(BaseModel):
     art_work_type: str | None = None
     shipping_id: int | None = None
     post_sale: bool | None = None
-    responsible_user: list[Ref] | None = None
+    responsible_user: list[Ref] | None = Field(
+        default=None, description="Responsible staff users (staff only; [] for others)."
+    )
     public_message: str | None = None
     auctioneer_notes: str | None = Field(default=None, description="Staff only.")
     dont_pay_consignor_note: str | None = None
@@ -682,6 +698,9 @@ LIST_PARAMETERS = (
 # -- routes --------------------------------------------------------------------------------
 
 
+SALE_ID = query_parameter("sale_id", ID_SCHEMA, "The sale's id: an alias of `filter[sale]` (A8).")
+
+
 def _sale_alias(request: Request) -> dict[str, tuple[str, Condition]]:
     """``sale_id=`` is accepted as an alias of ``filter[sale]`` (B5.1, A8)."""
     raw = request.query_params.get("sale_id")
@@ -695,6 +714,7 @@ def _sale_alias(request: Request) -> dict[str, tuple[str, Condition]]:
     "/datatable-items",
     response_model=ListEnvelope[Item],
     responses=errors(),
+    openapi_extra=list_openapi(ITEMS, SALE_ID),
     summary="List items",
     description="B5.1. "
     + LIST_PARAMETERS
@@ -722,6 +742,7 @@ async def list_items(
     "/datatable-items/{id}",
     response_model=SingleEnvelope[Item],
     responses=errors(404),
+    openapi_extra=parameters(fields_parameter(ITEMS)),
     summary="Get an item",
 )
 async def get_item(
@@ -766,6 +787,7 @@ RENAMES = {
     "itemId": "id",
     "targetSaleId": "target_sale",
     "targetConsignmentId": "target_consignment",
+    **responsible.RENAMES,
 }
 """Domain input names whose REST name is not their snake_case."""
 
@@ -832,6 +854,8 @@ def item_values(body: Mapping[str, Any]) -> dict[str, Any]:
             values[name] = _dimension_rows(value, problems)
         elif name == "additional_charges":
             values[name] = sale_shapes.charge_rows(value)
+        elif name == responsible.NAME:
+            values[domain_responsible.FIELD] = responsible.user_ids(value, problems)
         elif name not in FIELDS:
             logger.info("ignored unknown item field %r", name)
     problems.raise_any()
@@ -1054,6 +1078,9 @@ class ItemInput(BaseModel):
         description="Rows {number_on_box, height, width, depth, weight, type, packed_date (ms)}.",
     )
     additional_charges: list[dict[str, Any]] | None = None
+    responsible_user: list[Id] | None = Field(
+        default=None, description="Staff user ids, in order; replace all."
+    )
     start_lot_numbering_at: int | None = Field(default=None, description="Create only.")
 
 
@@ -1196,6 +1223,7 @@ class SimpleItem(Item):
     "/items-list",
     response_model=ListEnvelope[SimpleItem],
     responses=errors(),
+    openapi_extra=list_openapi(ITEMS, SALE_ID),
     summary="Items list (simple)",
     description="B5.8. As /datatable-items plus sale_id; without fields each row is only "
     "display_id, lot and status (D20).",

@@ -21,8 +21,9 @@ from db.session import OperationDB
 from domain.auth import authenticate, bearer_token
 from domain.errors import Unauthenticated
 from domain.principal import Principal
-from rest_compat.deps import operation_db
+from rest_compat.deps import TOKEN_SECURITY, operation_db
 from rest_compat.errors import RestError
+from rest_compat.openapi import parameters, query_parameter
 from rest_compat.shapes import ErrorBody, json_response
 
 router = APIRouter(tags=["Startup and real-time"])
@@ -168,6 +169,7 @@ async def _principal(request: Request, db: OperationDB) -> Principal | None:
 @router.get(
     "/api/me",
     response_model=MeEnvelope,
+    dependencies=TOKEN_SECURITY,
     responses={401: {"model": MeError, "description": "Missing, unknown or expired token."}},
     summary="The current user and the installation configuration",
 )
@@ -211,6 +213,10 @@ PUSHER_RESPONSES: dict[int | str, dict[str, Any]] = {
     "/pusher_auth",
     responses=PUSHER_RESPONSES,
     summary="Pusher channel authorisation (optional bridge)",
+    openapi_extra=parameters(
+        query_parameter("socket_id", {"type": "string"}, "The Pusher connection."),
+        query_parameter("channel_name", {"type": "string"}, "The private channel to join."),
+    ),
 )
 async def pusher_auth_get(request: Request, db: OperationDB = Depends(operation_db)) -> Response:
     """D2: ``socket_id`` and ``channel_name`` in the query."""

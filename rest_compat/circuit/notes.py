@@ -26,6 +26,7 @@ from domain.principal import Principal
 from rest_compat.circuit import clients
 from rest_compat.deps import RestState, caller, operation_db, rest_state
 from rest_compat.errors import ACCESS_DENIED, RestError
+from rest_compat.openapi import list_openapi, query_parameter
 from rest_compat.query import FilterField, Kind, Resource, bad, parse_list, path_id, run_list
 from rest_compat.shapes import ListEnvelope, errors, listing
 
@@ -254,6 +255,14 @@ class Note(BaseModel):
     "/notes",
     response_model=ListEnvelope[Note],
     responses=errors(),
+    openapi_extra=list_openapi(
+        NOTES,
+        query_parameter(
+            REFERENCE,
+            {"type": "string", "pattern": f"^(({'|'.join(REFERENCE_TYPES)}):)?[0-9]+$"},
+            "The noted entity: `<id>` or `<type>:<id>`.",
+        ),
+    ),
     summary="List notes",
     description="B8. Common list parameters (A3-A7): range, page, sort (default -created), "
     "fields, filter[...]. Filters: reference (`<id>` or `<type>:<id>`), "

@@ -33,6 +33,7 @@ from rest_compat.circuit.bodies import FormatErrors, json_object, number, requir
 from rest_compat.circuit.clients import label as client_label
 from rest_compat.deps import caller, operation_db
 from rest_compat.errors import ACCESS_DENIED, RestError, from_domain, not_found
+from rest_compat.openapi import fields_parameter, list_openapi, parameters
 from rest_compat.query import (
     FilterField,
     Kind,
@@ -541,6 +542,7 @@ class ReissueEnvelope(BaseModel):
     "/orders",
     response_model=ListEnvelope[Order],
     responses=errors(),
+    openapi_extra=list_openapi(ORDERS),
     summary="List orders",
     description="B4.1. Common list parameters (A3-A7). Filters: "
     + ", ".join(ORDERS.filters)
@@ -564,6 +566,7 @@ async def list_orders(
     "/orders/{id}",
     response_model=SingleEnvelope[Order],
     responses=errors(404),
+    openapi_extra=parameters(fields_parameter(ORDERS)),
     summary="Get an order",
 )
 async def get_order(

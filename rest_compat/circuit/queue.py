@@ -23,6 +23,7 @@ from domain.principal import Principal
 from rest_compat.circuit.bodies import json_object, required, to_id
 from rest_compat.deps import caller, operation_db
 from rest_compat.errors import ACCESS_DENIED, RestError, from_domain
+from rest_compat.openapi import list_openapi
 from rest_compat.query import FilterField, Kind, ListParams, Resource, bad, parse_list
 from rest_compat.shapes import (
     Id,
@@ -46,6 +47,7 @@ QUEUE = Resource(
     },
     sorts={},
     fields=FIELDS,
+    search=False,
 )
 
 
@@ -141,6 +143,7 @@ class BulkEnvelope(BaseModel):
     "/advancedqueue_item",
     response_model=ListEnvelope[QueueItem],
     responses=errors(),
+    openapi_extra=list_openapi(QUEUE),
     summary="List background jobs",
     description="B10: newest first. range, page, fields and filter[item_id] (exact or IN), "
     "filter[state] (" + ", ".join(STATES) + "), filter[queue_id]. Staff only.",
@@ -153,8 +156,6 @@ async def list_queue_items(
     _staff(principal)
     params = parse_list(request.query_params.multi_items(), QUEUE)
     where = job_filter(params)
-    if params.query.search is not None:
-        raise bad("global_search", "This list has no search.")
     jobs, _ = await jobs_page(db, where, params.size, offset=params.offset)
     count = await jobs_count(db, where)
     return listing(request, [represent(job) for job in jobs], count, params)

@@ -22,6 +22,7 @@ from db.queries.listing import Sort
 from db.queries.sale import (
     SALE_LIST,
     consignment_counts_by_sale_ids,
+    image_stats_by_sale_ids,
     item_stats_by_sale_ids,
     sale_status,
     sales_by_ids,
@@ -35,8 +36,10 @@ from domain.principal import Principal
 from domain.terms import SALE_FIELDS as TERM_FIELDS
 from rest_compat.circuit import terms as term_shapes
 from rest_compat.circuit.bodies import FormatErrors, json_object, number, to_bool, to_moment
-from rest_compat.deps import caller, operation_db
+from rest_compat.circuit.clients import ExternalIdRow, external_id_refs, external_id_rows
+from rest_compat.deps import RestState, caller, operation_db, rest_state
 from rest_compat.errors import RestError, from_domain, not_found
+from rest_compat.openapi import fields_parameter, list_openapi, parameters
 from rest_compat.query import (
     FilterField,
     Kind,
@@ -123,27 +126,20 @@ FIELDS = (
 )
 
 NOT_STORED = (
-    "auto_sync_image_end_date",
-    "post_sale_discount",
-    "initial_finder_fees_orders",
-    "next_consignment_notice",
-    "date_and_location_string",
-    "item_images_dir",
-    "sync_active",
-    "display_live_links",
-    "pdf_link",
-    "pdf_sale_result",
-    "e_book_link",
-    "external_ids",
     "logo",
-    "image_stats",
-    "sale_url",
-    "saleWebsiteLink",
     "migrate_item_info",
     "migrate_delcampe_info",
     "migrate_san_info",
 )
 """B6.0 fields Gavel has no column for yet: read as null / [], ignored on input."""
+STAFF_FIELDS = (
+    "auto_sync_image_end_date",
+    "initial_finder_fees_orders",
+    "item_images_dir",
+    "sync_active",
+    "external_ids",
+)
+"""Back-office settings: null (``external_ids``: ``[]``) for callers who are not staff."""
 
 SALE_TYPES = ("live", "online", "hybrid")
 SALES = Resource(
@@ -178,6 +174,13 @@ TEXT_INPUTS = {
     "sale_number": "sale_number",
     "auctioneer_name": "auctioneer_name",
     "venue": "venue",
+    "initial_finder_fees_orders": "initial_finder_fees_orders",
+    "next_consignment_notice": "next_consignment_notice",
+    "date_and_location_string": "date_and_location_string",
+    "item_images_dir": "item_images_dir",
+    "pdf_link": "pdf_link",
+    "pdf_sale_result": "pdf_sale_result",
+    "e_book_link": "e_book_link",
 }
 MOMENT_INPUTS = {
     "mail_sale_date_from": "starts_at",
@@ -185,12 +188,15 @@ MOMENT_INPUTS = {
     "live_sale_date_from": "live_starts_at",
     "live_sale_date_to": "live_ends_at",
     "last_date_for_consignment": "last_date_for_consignment",
+    "auto_sync_image_end_date": "auto_sync_image_end_date",
 }
 BOOL_INPUTS = {
     "published": "published",
     "lots_locked": "lots_locked",
     "hide_sold_information": "hide_sold_information",
     "hide_sale": "hidden",
+    "sync_active": "sync_active",
+    "display_live_links": "display_live_links",
 }
 KINDS = {"live": models.SaleKind.LIVE, "online": models.SaleKind.TIMED}
 RENAMES = {
@@ -262,10 +268,17 @@ def sale_values(body: Mapping[str, Any]) -> dict[str, Any]:
             rate = _premium(value, problems)
             if rate is not None:
                 values["buyers_premium_rate"] = rate
+        elif name == "post_sale_discount":
+            discount = None if value is None else number(value)
+            if value is not None and discount is None:
+                problems.add(name, "Must be a number (a percentage).")
+            values[name] = discount
         elif name == "additional_charges":
             values[name] = charge_rows(value)
         elif name in TERM_FIELDS:
             values[name] = term_shapes.term_input(value)
+        elif name == "external_ids":
+            values[name] = external_id_rows(value)
         elif name not in FIELDS:
             logger.info("ignored unknown sale field %r", name)
     problems.raise_any()
@@ -285,14 +298,25 @@ def _premium_text(rate: Decimal) -> str:
     return f"{percent:f}%"
 
 
+def _number(value: Decimal | None) -> float | None:
+    """A JSON number for a percentage (``12.5``)."""
+    if value is None:
+        return None
+    return float(value)
+
+
 def represent(
     sale: models.Sale,
     now: datetime,
     stats: tuple[int, Decimal, Decimal],
     consignments: int,
+    images: tuple[int, int],
+    url: str | None,
+    staff: bool,
     terms: Mapping[str, Sequence[TermRow]],
 ) -> dict[str, Any]:
-    """The B6.0 representation (every field, in the table's order)."""
+    """The B6.0 representation (every field, in the table's order); ``STAFF_FIELDS`` read
+    null (or ``[]``) for other callers."""
     status = sale_status(sale, now)
     item_count, estimates, hammer = stats
     return {
@@ -312,10 +336,10 @@ def represent(
         "live_sale_date_from": iso(sale.live_starts_at),
         "live_sale_date_to": iso(sale.live_ends_at),
         "last_date_for_consignment": iso(sale.last_date_for_consignment),
-        "auto_sync_image_end_date": None,
+        "auto_sync_image_end_date": iso(sale.auto_sync_image_end_date) if staff else None,
         "buyers_premium": _premium_text(sale.buyers_premium_rate),
-        "post_sale_discount": None,
-        "initial_finder_fees_orders": None,
+        "post_sale_discount": _number(sale.post_sale_discount),
+        "initial_finder_fees_orders": sale.initial_finder_fees_orders if staff else None,
         "additional_charges": [
             {
                 "term": {"id": str(row.get("term")), "label": str(row.get("term"))},
@@ -328,18 +352,18 @@ def represent(
         ],
         "bid_steps": terms["bid_steps"][0].name if terms.get("bid_steps") else None,
         "lots_locked": sale.lots_locked,
-        "next_consignment_notice": None,
-        "date_and_location_string": None,
-        "item_images_dir": None,
-        "sync_active": None,
-        "display_live_links": None,
+        "next_consignment_notice": sale.next_consignment_notice,
+        "date_and_location_string": sale.date_and_location_string,
+        "item_images_dir": sale.item_images_dir if staff else None,
+        "sync_active": sale.sync_active if staff else None,
+        "display_live_links": sale.display_live_links,
         "hide_sold_information": sale.hide_sold_information,
         "hide_sale": sale.hidden,
-        "pdf_link": None,
-        "pdf_sale_result": None,
-        "e_book_link": None,
+        "pdf_link": sale.pdf_link,
+        "pdf_sale_result": sale.pdf_sale_result,
+        "e_book_link": sale.e_book_link,
         "departments": term_shapes.refs(terms.get("departments", [])),
-        "external_ids": [],
+        "external_ids": external_id_refs(sale.external_ids) if staff else [],
         "catalog": term_shapes.single(terms.get("catalog", [])),
         "venue": sale.venue,
         "currency": sale.currency,
@@ -348,9 +372,9 @@ def represent(
         "total_estimates": money(estimates),
         "total_hammer_price": money(hammer),
         "logo": None,
-        "image_stats": None,
-        "sale_url": None,
-        "saleWebsiteLink": None,
+        "image_stats": {"items_with_images": images[0], "items_without_images": images[1]},
+        "sale_url": url,
+        "saleWebsiteLink": url,
         "migrate_item_info": None,
         "migrate_delcampe_info": None,
         "migrate_san_info": None,
@@ -360,26 +384,35 @@ def represent(
 
 
 async def represent_all(
-    db: OperationDB, principal: Principal, sales: Sequence[models.Sale]
+    db: OperationDB,
+    principal: Principal,
+    sales: Sequence[models.Sale],
+    public_url: str | None = None,
 ) -> list[dict[str, Any]]:
-    """B6.0 rows for ``sales``: three statements whatever their number."""
+    """B6.0 rows for ``sales``: four statements whatever their number."""
     ids = [s.id for s in sales]
     if not ids:
         return []
     stats = await item_stats_by_sale_ids(db, principal, ids)
     counts = await consignment_counts_by_sale_ids(db, principal, ids)
+    images = await image_stats_by_sale_ids(db, principal, ids)
     terms = await terms_by_owner_ids(db, SALE_LINKS, ids)
     now = datetime.now(UTC)
+    staff = principal.is_staff
     return [
-        represent(sale, now, stat, count, filed)
-        for sale, stat, count, filed in zip(sales, stats, counts, terms, strict=True)
+        represent(
+            sale, now, stat, count, image, use_cases.sale_url(public_url, sale.id), staff, filed
+        )
+        for sale, stat, count, image, filed in zip(sales, stats, counts, images, terms, strict=True)
     ]
 
 
-async def _fresh(db: OperationDB, principal: Principal, sale_id: int) -> dict[str, Any]:
+async def _fresh(
+    db: OperationDB, principal: Principal, sale_id: int, public_url: str | None
+) -> dict[str, Any]:
     db.session.expunge_all()  # re-read what the use case committed
     (sale,) = await sales_by_ids(db, principal, [sale_id])
-    (row,) = await represent_all(db, principal, [sale])
+    (row,) = await represent_all(db, principal, [sale], public_url)
     return row
 
 
@@ -423,10 +456,10 @@ class Sale(BaseModel):
     live_sale_date_from: str | None = None
     live_sale_date_to: str | None = None
     last_date_for_consignment: str | None = None
-    auto_sync_image_end_date: str | None = Field(default=None, description="Not stored: null.")
+    auto_sync_image_end_date: str | None = None
     buyers_premium: str | None = Field(default=None, description="Percentage text, e.g. 25%.")
-    post_sale_discount: float | None = Field(default=None, description="Not stored: null.")
-    initial_finder_fees_orders: str | None = Field(default=None, description="Not stored.")
+    post_sale_discount: float | None = Field(default=None, description="A percentage, 0-100.")
+    initial_finder_fees_orders: str | None = None
     additional_charges: list[ChargeRow] | None = None
     bid_steps: str | None = Field(default=None, description="The bid_steps term's label.")
     lots_locked: bool | None = None
@@ -441,7 +474,7 @@ class Sale(BaseModel):
     pdf_sale_result: str | None = None
     e_book_link: str | None = None
     departments: list[Ref] | None = None
-    external_ids: list[dict[str, Any]] | None = Field(default=None, description="Not stored.")
+    external_ids: list[ExternalIdRow] | None = None
     catalog: Ref | None = None
     venue: str | None = None
     currency: str | None = None
@@ -450,9 +483,13 @@ class Sale(BaseModel):
     total_estimates: str | None = None
     total_hammer_price: str | None = None
     logo: dict[str, Any] | None = None
-    image_stats: dict[str, int] | None = None
-    sale_url: str | None = None
-    saleWebsiteLink: str | None = None
+    image_stats: dict[str, int] | None = Field(
+        default=None, description="{items_with_images, items_without_images}."
+    )
+    sale_url: str | None = Field(
+        default=None, description="<GAVEL_PUBLIC_URL>/sales/<id>; null when it is not set."
+    )
+    saleWebsiteLink: str | None = Field(default=None, description="Same as sale_url.")
     migrate_item_info: dict[str, Any] | None = None
     migrate_delcampe_info: dict[str, Any] | None = None
     migrate_san_info: dict[str, Any] | None = None
@@ -488,6 +525,20 @@ class SaleInput(BaseModel):
     hide_sold_information: Flag | None = None
     hide_sale: Flag | None = None
     venue: str | None = None
+    auto_sync_image_end_date: Millis | None = None
+    post_sale_discount: float | None = Field(default=None, description="A percentage, 0-100.")
+    initial_finder_fees_orders: str | None = None
+    next_consignment_notice: str | None = None
+    date_and_location_string: str | None = None
+    item_images_dir: str | None = None
+    sync_active: Flag | None = None
+    display_live_links: Flag | None = None
+    pdf_link: str | None = None
+    pdf_sale_result: str | None = None
+    e_book_link: str | None = None
+    external_ids: list[dict[str, Any]] | None = Field(
+        default=None, description="Rows {system (term id or label), external_id}; replace all."
+    )
 
 
 LIST_PARAMETERS = (
@@ -501,6 +552,7 @@ LIST_PARAMETERS = (
     "/datatable-sales",
     response_model=ListEnvelope[Sale],
     responses=errors(),
+    openapi_extra=list_openapi(SALES),
     summary="List sales",
     description="B6.1. "
     + LIST_PARAMETERS
@@ -514,18 +566,21 @@ async def list_sales(
     request: Request,
     db: OperationDB = Depends(operation_db),
     principal: Principal = Depends(caller),
+    state: RestState = Depends(rest_state),
 ) -> Response:
     params = parse_list(request.query_params.multi_items(), SALES)
     sales, count = await run_list(
         db, readable_sales(principal), SALE_LIST, params, is_staff=principal.is_staff
     )
-    return listing(request, await represent_all(db, principal, sales), count, params)
+    rows = await represent_all(db, principal, sales, state.public_url)
+    return listing(request, rows, count, params)
 
 
 @router.get(
     "/datatable-sales/{id}",
     response_model=SingleEnvelope[Sale],
     responses=errors(404),
+    openapi_extra=parameters(fields_parameter(SALES)),
     summary="Get a sale",
 )
 async def get_sale(
@@ -533,6 +588,7 @@ async def get_sale(
     request: Request,
     db: OperationDB = Depends(operation_db),
     principal: Principal = Depends(caller),
+    state: RestState = Depends(rest_state),
 ) -> Response:
     """B6.2."""
     sale_id = _path_id(id)
@@ -540,7 +596,7 @@ async def get_sale(
     (sale,) = await sales_by_ids(db, principal, [sale_id])
     if sale is None:
         raise _not_found(id)
-    (row,) = await represent_all(db, principal, [sale])
+    (row,) = await represent_all(db, principal, [sale], state.public_url)
     return single(select(row, fields))
 
 
@@ -556,6 +612,7 @@ async def create_sale(
     request: Request,
     db: OperationDB = Depends(operation_db),
     principal: Principal = Depends(caller),
+    state: RestState = Depends(rest_state),
 ) -> Response:
     """B6.3: writable B6.0 fields (date ranges in ms); ``status`` is ignored (D17)."""
     body = await json_object(request)
@@ -564,7 +621,7 @@ async def create_sale(
         sale = await use_cases.create_sale(db, principal, cmd)
     except DomainError as exc:
         raise from_domain(exc, RENAMES) from exc
-    row = await _fresh(db, principal, sale.id)
+    row = await _fresh(db, principal, sale.id, state.public_url)
     return single(row, 201, absolute(request, f"/api/v1.0/datatable-sales/{sale.id}"))
 
 
@@ -580,6 +637,7 @@ async def update_sale(
     request: Request,
     db: OperationDB = Depends(operation_db),
     principal: Principal = Depends(caller),
+    state: RestState = Depends(rest_state),
 ) -> Response:
     """B6.4: only the fields sent change (multifield arrays replace)."""
     sale_id = _path_id(id)
@@ -590,4 +648,4 @@ async def update_sale(
     except DomainError as exc:
         error = from_domain(exc, RENAMES)
         raise (_not_found(id) if error.status == 404 else error) from exc
-    return single(await _fresh(db, principal, sale_id))
+    return single(await _fresh(db, principal, sale_id, state.public_url))

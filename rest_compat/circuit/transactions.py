@@ -26,6 +26,7 @@ from domain.principal import Principal
 from rest_compat.circuit.bodies import FormatErrors, json_object, number, required, to_id
 from rest_compat.deps import caller, operation_db
 from rest_compat.errors import RestError, from_domain
+from rest_compat.openapi import list_openapi
 from rest_compat.query import FilterField, Kind, Resource, parse_list, run_list
 from rest_compat.shapes import (
     Id,
@@ -278,6 +279,7 @@ class TransactionInput(BaseModel):
     "/transactions",
     response_model=ListEnvelope[Transaction],
     responses=errors(),
+    openapi_extra=list_openapi(TRANSACTIONS),
     summary="List transactions",
     description="B7.1. Common list parameters (A3-A7). Filters: "
     + ", ".join(TRANSACTIONS.filters)

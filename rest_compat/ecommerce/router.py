@@ -23,9 +23,10 @@ from domain.auth import authenticate, bearer_token
 from domain.bidding import rules
 from domain.bidding.service import PlaceBid, place_bid
 from domain.errors import DomainError, Unauthenticated
+from domain.fields import NUL_MESSAGE, nul_paths
 from domain.files import file_url
 from domain.principal import ANONYMOUS, Principal
-from rest_compat.deps import RestState, operation_db, rest_state
+from rest_compat.deps import TOKEN_SECURITY, RestState, operation_db, rest_state
 from rest_compat.ecommerce import schemas
 from rest_compat.ecommerce.errors import (
     NOT_FOUND,
@@ -35,7 +36,8 @@ from rest_compat.ecommerce.errors import (
     from_violations,
     invalid,
 )
-from rest_compat.query import path_id
+from rest_compat.openapi import parameters, query_parameter
+from rest_compat.query import MAX_ID, digits, path_id
 
 PREFIX = "/api/v2/auction"
 DEFAULT_PER_PAGE = 10
@@ -84,17 +86,29 @@ async def bidder(request: Request, db: OperationDB = Depends(operation_db)) -> P
     return principal
 
 
-def _positive_int(name: str, raw: str | None, default: int, maximum: int | None = None) -> int:
+def _positive_int(name: str, raw: str | None, default: int, maximum: int) -> int:
     if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value < 1 or (maximum is not None and value > maximum):
-        bound = f" and at most {maximum}" if maximum is not None else ""
-        raise invalid({name: [f"The {name} field must be an integer of at least 1{bound}."]})
+    text = raw.strip().removeprefix("+")
+    value = int(text) if digits(text) else 0
+    if not 1 <= value <= maximum:
+        raise invalid(
+            {name: [f"The {name} field must be an integer of at least 1 and at most {maximum}."]}
+        )
     return value
+
+
+PAGING = [
+    query_parameter(
+        "page", {"type": "integer", "minimum": 1, "maximum": MAX_ID, "default": 1}, "From 1."
+    ),
+    query_parameter(
+        "per_page",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE},
+        "Page size.",
+    ),
+]
+"""What ``Paging`` reads, declared with its types (it reads strings, to answer C1.4 errors)."""
 
 
 class Paging:
@@ -102,10 +116,10 @@ class Paging:
 
     def __init__(
         self,
-        page: str | None = Query(None, description="Page number, from 1."),
-        per_page: str | None = Query(None, description="Page size, 1 to 100 (default 10)."),
+        page: str | None = Query(None, include_in_schema=False),
+        per_page: str | None = Query(None, include_in_schema=False),
     ) -> None:
-        self.page = _positive_int("page", page, 1)
+        self.page = _positive_int("page", page, 1, MAX_ID)
         self.per_page = _positive_int("per_page", per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE)
 
     @property
@@ -207,6 +221,7 @@ def _bid(row: models.Bid, paddle: str | None, viewer: Principal) -> schemas.Bid:
     response_model=schemas.ProductPage,
     responses={422: ERRORS[422]},
     summary="List active auction products (C2)",
+    openapi_extra=parameters(PAGING),
 )
 async def list_products(
     request: Request,
@@ -231,6 +246,8 @@ async def list_products(
     response_model=schemas.ProductDetailEnvelope,
     responses={404: ERRORS[404]},
     summary="Auction product details (C3)",
+    dependencies=TOKEN_SECURITY,
+    openapi_extra={"security": [{}]},  # the token is optional here
 )
 async def get_product(
     request: Request,
@@ -321,15 +338,20 @@ def parse_bid(body: Mapping[str, Any]) -> tuple[int, Decimal, Decimal | None]:
 
 async def _body(request: Request) -> Mapping[str, Any]:
     content_type = request.headers.get("content-type", "")
+    body: Any
     if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
         form = await request.form()
-        return {key: value for key, value in form.items() if isinstance(value, str)}
-    try:
-        body = orjson.loads(await request.body() or b"{}")
-    except orjson.JSONDecodeError as exc:
-        raise invalid({"body": ["The request body must be JSON."]}) from exc
+        body = {key: value for key, value in form.items() if isinstance(value, str)}
+    else:
+        try:
+            body = orjson.loads(await request.body() or b"{}")
+        except orjson.JSONDecodeError as exc:
+            raise invalid({"body": ["The request body must be JSON."]}) from exc
     if not isinstance(body, dict):
         raise invalid({"body": ["The request body must be a JSON object."]})
+    refused = nul_paths(body)
+    if refused:
+        raise invalid({path: [NUL_MESSAGE] for path in refused})
     return body
 
 
@@ -338,6 +360,7 @@ async def _body(request: Request) -> Mapping[str, Any]:
     response_model=schemas.PlaceBidResult,
     responses={status: ERRORS[status] for status in (401, 403, 404, 422)},
     summary="Place a bid (C4)",
+    dependencies=TOKEN_SECURITY,
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -395,6 +418,8 @@ async def post_place_bid(
     response_model=schemas.ProductBidOnPage,
     responses={status: ERRORS[status] for status in (401, 422)},
     summary="Products the user has bid on (C5)",
+    openapi_extra=parameters(PAGING),
+    dependencies=TOKEN_SECURITY,
 )
 async def bided_products(
     request: Request,
@@ -438,12 +463,22 @@ async def bided_products(
     response_model=schemas.PurchasePage,
     responses={status: ERRORS[status] for status in (401, 422)},
     summary="Purchase history (C6)",
+    openapi_extra=parameters(
+        PAGING,
+        query_parameter(
+            "payment_status", {"type": "string", "enum": list(PAYMENT_STATUSES)}, "Paid or not."
+        ),
+        query_parameter(
+            "delivery_status", {"type": "string", "enum": list(DELIVERY_STATUSES)}, "Shipping."
+        ),
+    ),
+    dependencies=TOKEN_SECURITY,
 )
 async def purchase_history(
     request: Request,
     paging: Paging = Depends(),
-    payment_status: str | None = Query(None, description="paid or unpaid"),
-    delivery_status: str | None = Query(None, description=", ".join(DELIVERY_STATUSES)),
+    payment_status: str | None = Query(None, include_in_schema=False),
+    delivery_status: str | None = Query(None, include_in_schema=False),
     db: OperationDB = Depends(operation_db),
     state: RestState = Depends(rest_state),
     principal: Principal = Depends(bidder),

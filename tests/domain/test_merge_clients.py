@@ -7,11 +7,12 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from db import models
 from db.base import metadata
 from db.engine import create_engine, create_sessionmaker
+from db.queries.client import MERGE_LOCKS
 from db.session import OperationDB
 from domain import clients
 from domain.errors import RuleViolations, UserErrorCode
@@ -91,7 +92,16 @@ async def test_merge_moves_everything_and_leaves_no_row_pointing_at_a_source(
             client_id=source.id, field="interested_in", position=0, term_id=interest.id
         )
     )
+    colleague = await factories.create_staff(session)
+    session.add_all(
+        [
+            models.ClientResponsibleUser(client_id=target.id, user_id=staff.id, position=0),
+            models.ClientResponsibleUser(client_id=source.id, user_id=colleague.id, position=0),
+            models.ClientResponsibleUser(client_id=source.id, user_id=staff.id, position=1),
+        ]
+    )
     await session.flush()
+    staff_id, colleague_id = staff.id, colleague.id
     sources = [source.id, other_source.id]
     earlier_id, won_id = earlier.id, won.id
     covered = {f"{c.table.name}.{c.name}" for c in _client_foreign_keys()}
@@ -124,6 +134,13 @@ async def test_merge_moves_everything_and_leaves_no_row_pointing_at_a_source(
         (target_id, friend_id)
     ]
     assert result.moved["bids"] == 1
+    assert result.moved["responsible_users"] == 1
+    responsible = await session.execute(
+        sa.select(models.ClientResponsibleUser.user_id)
+        .where(models.ClientResponsibleUser.client_id == target_id)
+        .order_by(models.ClientResponsibleUser.position)
+    )
+    assert list(responsible.scalars()) == [staff_id, colleague_id]
     activity = (
         await session.execute(
             sa.select(models.Activity.action, models.Activity.entity_id).where(
@@ -218,7 +235,7 @@ async def test_merge_refuses_the_target_among_the_sources_and_unknown_clients(
 
 
 @pytest.mark.concurrency
-def test_concurrent_merges_of_the_same_clients_run_one_after_the_other(
+def test_crossing_merges_of_the_same_clients_never_both_merge(
     committed: Committed,
 ) -> None:
     # given: two staff merges crossing each other (a <- b and b <- a)
@@ -256,9 +273,90 @@ def test_concurrent_merges_of_the_same_clients_run_one_after_the_other(
     # when
     outcomes = asyncio.run(race())
 
-    # then: one merged, the other found its clients already merged
+    # then: one merged; the other was refused while it ran (CONFLICT) or found its clients
+    # already merged (CLIENT_DELETED), depending on which came second
     merged = [o for o in outcomes if isinstance(o, clients.MergeResult)]
     refused = [o for o in outcomes if isinstance(o, RuleViolations)]
     assert len(merged) == 1
     assert len(refused) == 1
-    assert {v.code for v in refused[0].violations} == {UserErrorCode.CLIENT_DELETED}
+    codes = {v.code for v in refused[0].violations}
+    assert codes in ({UserErrorCode.CONFLICT}, {UserErrorCode.CLIENT_DELETED})
+
+
+async def _until_merge_lock_held(engine: AsyncEngine, client_id: int) -> None:
+    """Wait (bounded) until some transaction holds the client's merge lock."""
+    held = sa.text(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+        "AND classid = :space AND objid = :id AND granted"
+    )
+    async with engine.connect() as probe:
+        for _ in range(1000):
+            if await probe.scalar(held, {"space": MERGE_LOCKS, "id": client_id}):
+                return
+            await asyncio.sleep(0.01)
+    raise AssertionError("the first merge never took its lock")
+
+
+@pytest.mark.concurrency
+def test_a_merge_of_clients_another_merge_is_working_on_is_refused_at_once(
+    committed: Committed,
+) -> None:
+    # given: a merge of b into a held up by a third transaction locking a's row
+    async def build(session: AsyncSession) -> tuple[int, int, int, int]:
+        staff = await factories.create_staff(session)
+        a = await factories.create_client(session)
+        b = await factories.create_client(session)
+        c = await factories.create_client(session)
+        return staff.id, a.id, b.id, c.id
+
+    staff_id, a, b, c = committed.run(build)
+    principal = Principal(user_id=staff_id, role=models.Role.STAFF)
+
+    async def scenario() -> tuple[object, object]:
+        engine = create_engine(committed.url, pool_size=3)
+        maker = create_sessionmaker(engine)
+
+        async def merge(target: int, source: int) -> object:
+            db = OperationDB(maker)
+            try:
+                return await clients.merge_clients(
+                    db, principal, clients.MergeClients(target_id=target, source_ids=[source])
+                )
+            except RuleViolations as exc:
+                return exc
+            finally:
+                await db.close()
+
+        try:
+            async with engine.connect() as blocker:
+                await blocker.execute(
+                    sa.text("SELECT 1 FROM clients WHERE id = :id FOR UPDATE"), {"id": a}
+                )
+                first = asyncio.create_task(merge(a, b))
+                await _until_merge_lock_held(engine, a)
+                # when: a second merge touching a starts while the first waits
+                second = await merge(c, a)
+                await blocker.rollback()
+            return await first, second
+        finally:
+            await engine.dispose()
+
+    first, second = asyncio.run(scenario())
+
+    # then: the second was refused without waiting; the first merged once the lock went
+    assert isinstance(first, clients.MergeResult)
+    assert isinstance(second, RuleViolations)
+    assert [(v.code, v.field) for v in second.violations] == [(UserErrorCode.CONFLICT, None)]
+
+    async def statuses(session: AsyncSession) -> dict[int, models.ClientStatus]:
+        rows = await session.execute(
+            sa.select(models.Client.id, models.Client.status).where(
+                models.Client.id.in_([a, b, c])  # type: ignore[attr-defined]
+            )
+        )
+        return {row[0]: row[1] for row in rows}
+
+    found = committed.run(statuses)
+    assert found[b] == models.ClientStatus.DELETED
+    assert found[a] != models.ClientStatus.DELETED
+    assert found[c] != models.ClientStatus.DELETED

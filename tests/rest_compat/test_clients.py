@@ -9,9 +9,10 @@ from typing import Any
 
 import httpx
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from db import models
+from db.queries.client import MERGE_LOCKS
 from rest_compat.circuit.clients import Client
 from rest_compat.shapes import ListEnvelope, SingleEnvelope
 from tests import factories
@@ -756,6 +757,38 @@ async def test_merge_errors(
     assert source.status is not models.ClientStatus.DELETED
 
 
+async def test_merge_while_another_merge_holds_the_clients_is_409(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession, engine: AsyncEngine
+) -> None:
+    # given: another server process is merging the source (it holds its merge lock)
+    staff = await factories.create_staff(session)
+    target = await factories.create_client(session)
+    source = await factories.create_client(session)
+    headers = await auth(graphql, staff)
+    body = {"source_clients": [str(source.id)], "target_client": str(target.id)}
+
+    async with engine.connect() as other:
+        await other.execute(sa.select(sa.func.pg_advisory_lock(MERGE_LOCKS, source.id)))
+
+        # when
+        response = await http.post("/api/v1.0/client-merge", json=body, headers=headers)
+        await other.execute(sa.select(sa.func.pg_advisory_unlock(MERGE_LOCKS, source.id)))
+    again = await http.post("/api/v1.0/client-merge", json=body, headers=headers)
+
+    # then: refused with the A10 409 body and nothing merged; once it is done, a retry works
+    assert response.status_code == 409
+    message = "Another merge of these clients is running; try again when it has finished."
+    assert response.json() == {
+        "type": "https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html#sec10.4.10",
+        "title": message,
+        "status": 409,
+        "detail": message,
+        "errors": {"_request": [message]},
+    }
+    assert again.status_code == 200
+    assert again.json()["data"]["deleted_clients"] == [str(source.id)]
+
+
 async def test_list_statements_do_not_grow_with_rows(
     http: httpx.AsyncClient,
     graphql: GraphQLClient,
@@ -803,3 +836,29 @@ async def test_responses_match_their_declared_models(
     # then
     ListEnvelope[Client].model_validate(listed.json(), strict=True)
     SingleEnvelope[Client].model_validate(got.json(), strict=True)
+
+
+async def test_text_with_a_nul_character_is_422_and_writes_nothing(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    headers = await auth(graphql, staff)
+    before = await session.scalar(sa.select(sa.func.count()).select_from(models.Client))
+    body = {"first_name": "Ada\u0000", "last_name": "L", "address": {"city": "Lon\u0000don"}}
+
+    # when
+    response = await http.post(URL, json=body, headers=headers)
+
+    # then
+    assert response.status_code == 422
+    message = "Text cannot contain NUL characters."
+    assert response.json() == {
+        "type": "https://tools.ietf.org/html/rfc4918#section-11.2",
+        "title": message,
+        "status": 422,
+        "detail": message,
+        "errors": {"first_name": [message], "address.city": [message]},
+    }
+    after = await session.scalar(sa.select(sa.func.count()).select_from(models.Client))
+    assert after == before

@@ -91,7 +91,11 @@ async def test_active_products_end_soonest_first_in_the_laravel_envelope(
     assert [p["id"] for p in second["data"]] == [later.id]
 
 
-@pytest.mark.parametrize("query", ["page=0", "page=x", "per_page=101"])
+@pytest.mark.parametrize(
+    "query",
+    # page=10**20 was a 500 (an OFFSET beyond bigint); a full-width 1 was read as page 1
+    ["page=0", "page=x", "per_page=101", "page=100000000000000000000", "page=%EF%BC%91"],
+)
 async def test_a_bad_page_is_422(http: httpx.AsyncClient, query: str) -> None:
     response = await http.get(f"/api/v2/auction/products?{query}")
 
@@ -418,9 +422,50 @@ async def test_the_openapi_document_describes_the_v2_endpoints(http: httpx.Async
         "/api/v2/auction/bided-products",
         "/api/v2/auction/purchase-history",
     }
+    queries = {
+        path: {
+            parameter["name"]: parameter["schema"]
+            for parameter in op["get"].get("parameters", [])
+            if parameter["in"] == "query"
+        }
+        for path, op in spec["paths"].items()
+        if path.startswith("/api/v2/auction") and "get" in op
+    }
+    paging = {
+        "page": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1, "default": 1},
+        "per_page": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
+    }
+    assert queries["/api/v2/auction/products"] == paging
+    assert queries["/api/v2/auction/products/{product_id}"] == {}
+    assert queries["/api/v2/auction/bided-products"] == paging
+    history = queries["/api/v2/auction/purchase-history"]
+    assert set(history) == {"page", "per_page", "payment_status", "delivery_status"}
+    assert history["payment_status"]["enum"] == ["paid", "unpaid"]
+    assert "picked_up" in history["delivery_status"]["enum"]
     place_bid = spec["paths"]["/api/v2/auction/place-bid"]["post"]
     assert set(place_bid["responses"]) >= {"200", "401", "403", "404", "422"}
     assert place_bid["requestBody"]["content"]["application/json"]["schema"]["required"] == [
         "product_id",
         "amount",
     ]
+
+
+async def test_a_bid_form_with_a_nul_character_is_refused(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    item = await _lot(session, starting_price=D("100.00"))
+    bidder = await factories.create_bidder(session)
+
+    # when
+    response = await http.post(
+        "/api/v2/auction/place-bid",
+        data={"product_id": str(item.id), "amount": "100", "note": "hi\x00"},
+        headers=await auth(graphql, bidder),
+    )
+
+    # then
+    assert response.status_code == 422
+    message = "Text cannot contain NUL characters."
+    assert response.json() == {"result": False, "message": message, "errors": {"note": [message]}}
+    assert await session.scalar(sa.select(sa.func.count()).select_from(models.Bid)) == 0

@@ -94,6 +94,7 @@ async def test_get_item_shape(
         **{name: [] for name in TERM_LISTS},
         "collectible_type": None,
         "country": None,
+        "responsible_user": [],
         "id": str(item.id),
         "uuid": str(item.uuid),
         "label": "Item #150A",
@@ -249,6 +250,43 @@ async def test_filters(
         assert response.status_code == 200, (query, response.json())
         assert ids(response.json()) == [str(x.id) for x in expected], query
         assert response.json()["count"] == len(expected)
+
+
+async def test_filters_beyond_what_a_column_holds_are_answered(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    """Found by schemathesis-style probes: amounts wider than ``numeric(12,2)`` overflowed in
+    PostgreSQL, and a LIKE pattern ending in ``\\`` failed on the first row (both 500)."""
+    # given
+    staff = await factories.create_staff(session)
+    item = await factories.create_item(session, lot_number=7, estimate_low=Decimal("100"))
+    headers = await auth(graphql, staff)
+    answered = {
+        "filter[estimate_low][value][to]=99999999999999999": [item],
+        "filter[estimate_low][value][from]=99999999999999999": [],
+        "filter[estimate_low][value][0]=100.001&filter[estimate_low][value][1]=100": [item],
+        "filter[estimate_low][value]=0.004&filter[estimate_low][operator]=>": [item],
+        "filter[lot][value]=%25%5C%5C&filter[lot][operator]=LIKE": [],
+    }
+
+    for query, expected in answered.items():
+        # when
+        response = await http.get(f"{URL}?{query}", headers=headers)
+
+        # then
+        assert response.status_code == 200, (query, response.json())
+        assert ids(response.json()) == [str(x.id) for x in expected], query
+
+    # when
+    refused = await http.get(
+        f"{URL}?filter[lot][value]=%25%5C&filter[lot][operator]=LIKE", headers=headers
+    )
+
+    # then
+    assert refused.status_code == 400
+    assert refused.json()["errors"] == {
+        "filter[lot][value]": ["A LIKE pattern must not end with an escaping backslash."]
+    }
 
 
 async def test_sorts(

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import base64
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
+import pytest
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import models
 from domain.auth import token_digest
+from server.app import create_app
+from server.settings import Settings
 from tests import factories
 from tests.graphql_client import GraphQLClient
 
@@ -188,3 +192,93 @@ async def test_calls_without_or_with_a_bad_or_expired_token(
         "status": 403,
         "detail": "Access token expired.",
     }
+
+
+@pytest.fixture
+def guarded(settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]) -> Any:
+    """The app with a day-long failed-login window (windows are aligned to the clock: a test
+    crossing the end of a 15-minute one would start counting afresh half way)."""
+    settings = settings.model_copy(update={"login_failure_window_seconds": 86400})
+    return create_app(
+        settings, database_url="", sessionmaker=sessionmaker, listen=False, closer=False
+    )
+
+
+def from_address(app: Any, host: str) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=app, client=(host, 40000))
+    return httpx.AsyncClient(transport=transport, base_url="http://test")
+
+
+async def test_after_ten_failures_an_address_is_refused_even_with_the_right_password(
+    guarded: Any, session: AsyncSession
+) -> None:
+    # given
+    await factories.create_staff(session, email="clerk@example.com")
+    wrong = basic("clerk@example.com", "guess")
+    right = basic("clerk@example.com", factories.PASSWORD)
+
+    async with (
+        from_address(guarded, "203.0.113.7") as attacker,
+        from_address(guarded, "198.51.100.2") as clerk,
+    ):
+        # when
+        failures = [await attacker.get("/api/login-token", headers=wrong) for _ in range(10)]
+        refused = await attacker.get("/api/login-token", headers=right)
+        elsewhere = await clerk.get("/api/login-token", headers=right)
+
+    # then
+    assert [f.status_code for f in failures] == [401] * 10
+    assert refused.status_code == 429
+    retry_after = int(refused.headers["Retry-After"])
+    assert 0 < retry_after <= 86400
+    assert refused.json() == {
+        "type": "https://tools.ietf.org/html/rfc6585#section-4",
+        "title": "Rate limit exceeded",
+        "status": 429,
+        "detail": "Too many requests. Please try again later.",
+        "retry_after": retry_after,
+    }
+    assert "token" not in refused.text
+    assert elsewhere.status_code == 200  # the limit is per address, not per account
+
+
+async def test_successful_logins_do_not_count_as_failures(
+    guarded: Any, session: AsyncSession
+) -> None:
+    # given
+    await factories.create_staff(session, email="clerk@example.com")
+    right = basic("clerk@example.com", factories.PASSWORD)
+
+    async with from_address(guarded, "203.0.113.8") as client:
+        # when
+        answers = [await client.get("/api/login-token", headers=right) for _ in range(12)]
+        wrong = await client.get("/api/login-token", headers=basic("clerk@example.com", "x"))
+
+    # then
+    assert {a.status_code for a in answers} == {200}
+    assert wrong.status_code == 401
+
+
+async def test_graphql_and_rest_failures_count_together(
+    guarded: Any, session: AsyncSession
+) -> None:
+    # given
+    await factories.create_staff(session, email="clerk@example.com")
+    mutation = "mutation($i: LoginInput!) { login(input: $i) { token errors { code } } }"
+    wrong = {"i": {"email": "clerk@example.com", "password": "guess"}}
+    right = {"i": {"email": "clerk@example.com", "password": factories.PASSWORD}}
+
+    async with from_address(guarded, "203.0.113.9") as client:
+        # when
+        for _ in range(5):
+            await client.get("/api/login-token", headers=basic("clerk@example.com", "guess"))
+        for _ in range(5):
+            await client.post("/graphql", json={"query": mutation, "variables": wrong})
+        refused = await client.post("/graphql", json={"query": mutation, "variables": right})
+
+    # then
+    body = refused.json()
+    assert body["data"] is None
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "RATE_LIMITED"
+    assert 0 < error["extensions"]["retryAfter"] <= 86400

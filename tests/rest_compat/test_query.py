@@ -188,6 +188,30 @@ def test_filter_forms(_case: str, query: str, expected: list[tuple[str, Conditio
         ("range zero", "range=0", "range", "Bad Request"),
         ("range not a number", "range=ten", "range", "Bad Request"),
         ("negative page", "page=-1", "page", "Bad Request"),
+        # found by schemathesis-style probes: each was a 500 from PostgreSQL or asyncpg
+        ("NUL in a text filter", "filter[code]=a%00", "filter[code]", "Bad Request"),
+        ("NUL in a search", "global_search=%00", "global_search", "Bad Request"),
+        ("NUL in a list", "filter[code][value][0]=%00", "filter[code][value][0]", "Bad Request"),
+        (
+            "date-time beyond year 9999 in UTC",
+            "filter[created]=9999-12-31T23:59:59-23:59",
+            "filter[created]",
+            "Bad Request",
+        ),
+        (
+            "date-time before year 1 in UTC",
+            "filter[created][value][from]=0001-01-01T00:00:00%2B01:00",
+            "filter[created][value][from]",
+            "Bad Request",
+        ),
+        ("huge amount", "filter[total]=1E%2B1000000", "filter[total]", "Bad Request"),
+        ("tiny amount", "filter[total]=1E-1000000", "filter[total]", "Bad Request"),
+        (
+            "LIKE pattern ending in an escape",
+            "filter[code][value]=a%25%5C&filter[code][operator]=LIKE",
+            "filter[code][value]",
+            "Bad Request",
+        ),
     ],
 )
 def test_malformed_queries_are_400(_case: str, query: str, key: str, title: str) -> None:
@@ -232,6 +256,38 @@ def test_fields_keep_representation_order_and_id() -> None:
 
 def test_global_search() -> None:
     assert parse("global_search=%20ada%20lovelace%20").query.search == "ada lovelace"
+
+
+def test_global_search_is_refused_where_a_list_has_none() -> None:
+    # given
+    unsearchable = Resource(filters={}, sorts={}, fields=("id",), search=False)
+
+    # when
+    with pytest.raises(RestError) as raised:
+        parse_list([("global_search", "ada")], unsearchable)
+
+    # then
+    assert raised.value.status == 400
+    assert raised.value.errors == {"global_search": ["This list has no search."]}
+    assert parse_list([("global_search", " ")], unsearchable).query.search is None
+
+
+def test_date_times_are_read_in_utc() -> None:
+    assert conditions("filter[created]=2025-10-15T16:30:00%2B02:00") == [
+        ("created_at", Condition(eq=datetime(2025, 10, 15, 14, 30, tzinfo=UTC)))
+    ]
+
+
+def test_a_range_up_to_the_last_day_there_is_includes_that_day() -> None:
+    assert conditions("filter[created][value][to]=9999-12-31") == [
+        ("created_at", Condition(lte=datetime.max.replace(tzinfo=UTC)))
+    ]
+
+
+def test_a_like_pattern_may_end_with_an_escaped_backslash() -> None:
+    assert conditions("filter[code][value]=a%5C%5C&filter[code][operator]=LIKE") == [
+        ("code", Condition(like="%a\\\\%"))
+    ]
 
 
 def test_regex_patterns_are_collected_for_the_database_check() -> None:

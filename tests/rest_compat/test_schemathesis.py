@@ -2,7 +2,8 @@
 
 Cases are generated first (hypothesis, derandomized, a few per operation), then sent in-process
 to the ASGI app on the test's PostgreSQL transaction with a staff token, and each response is
-checked by schemathesis.
+checked by schemathesis. Reads with query parameters (the lists' filters, sorts, fields, pages)
+get more cases, and also cases that break their schema (which must be 4xx, never 500).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import httpx
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import response_schema_conformance
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,22 +22,40 @@ from tests import factories
 from tests.graphql_client import GraphQLClient
 
 MAX_EXAMPLES = 8
-"""Cases per operation: bounded so that the whole run stays well under a minute."""
+"""Cases per operation: bounded so that the whole run stays around a minute."""
+QUERY_EXAMPLES = 30
+"""Cases per read that takes query parameters (cheap, and where the parsing is)."""
+NEGATIVE_EXAMPLES = 8
+"""Cases per such read whose parameters break their declared schema."""
 
 
-def generate(operation: Any, path_parameters: dict[str, str] | None = None) -> list[Any]:
-    """Up to ``MAX_EXAMPLES`` cases of one operation, the same ones on every run."""
+def takes_query(operation: Any) -> bool:
+    """A GET declaring query parameters of its own (not only the token's security scheme)."""
+    declared = operation.definition.raw.get("parameters", [])
+    return operation.method == "get" and any(p.get("in") == "query" for p in declared)
+
+
+def generate(
+    operation: Any,
+    path_parameters: dict[str, str] | None = None,
+    mode: GenerationMode = GenerationMode.POSITIVE,
+) -> list[Any]:
+    """Cases of one operation (more for reads with query parameters), the same on every run."""
     cases: list[Any] = []
+    if mode is GenerationMode.NEGATIVE:
+        examples = NEGATIVE_EXAMPLES
+    else:
+        examples = QUERY_EXAMPLES if takes_query(operation) else MAX_EXAMPLES
 
     @settings(
-        max_examples=MAX_EXAMPLES,
+        max_examples=examples,
         derandomize=True,
         database=None,
         phases=[Phase.explicit, Phase.generate],
         suppress_health_check=list(HealthCheck),
         deadline=None,
     )
-    @given(case=operation.as_strategy(path_parameters=path_parameters))
+    @given(case=operation.as_strategy(mode, path_parameters=path_parameters))
     def collect(case: Any) -> None:
         cases.append(case)
 
@@ -44,11 +64,14 @@ def generate(operation: Any, path_parameters: dict[str, str] | None = None) -> l
 
 
 def request_kwargs(case: Any, token: str | None) -> dict[str, Any]:
-    """The case as httpx request arguments, authenticated as staff when ``token`` is given."""
+    """The case as httpx request arguments, authenticated as staff when ``token`` is given
+    (replacing a generated ``Authorization``; a generated ``access_token`` stays, and the header
+    wins over it)."""
     sent = case.as_transport_kwargs(base_url="http://test")
     headers = {str(k): str(v) for k, v in (sent.get("headers") or {}).items()}
     if token is not None:
-        headers.setdefault("Authorization", f"Bearer {token}")
+        headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
+        headers["Authorization"] = f"Bearer {token}"
     kwargs: dict[str, Any] = {
         "method": sent["method"],
         "url": sent["url"],
@@ -110,11 +133,17 @@ async def test_openapi_contract_holds_for_every_operation(
     # when
     sent = 0
     for operation in operations:
-        runs: list[tuple[dict[str, str] | None, str | None]] = [(None, token), (None, None)]
+        positive = GenerationMode.POSITIVE
+        runs: list[tuple[dict[str, str] | None, str | None, GenerationMode]] = [
+            (None, token, positive),
+            (None, None, positive),
+        ]
         if operation.path in existing:
-            runs.append((existing[operation.path], token))
-        for path_parameters, caller in runs:
-            for case in generate(operation, path_parameters)[: None if caller else 1]:
+            runs.append((existing[operation.path], token, positive))
+        if takes_query(operation):
+            runs.append((existing.get(operation.path), token, GenerationMode.NEGATIVE))
+        for path_parameters, caller, mode in runs:
+            for case in generate(operation, path_parameters, mode)[: None if caller else 1]:
                 session.expunge_all()
                 response = await http.request(**request_kwargs(case, caller))
                 sent += 1

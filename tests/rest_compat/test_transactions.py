@@ -255,8 +255,8 @@ async def test_create_transaction(
         "order": str(order.id),
         "transaction_type": "Cheque",
         "amount": "500.00",
-        "transferred_currency": None,
-        "transferred_amount": None,
+        "transferred_currency": order.currency,  # B7.0 defaults: the order's currency ...
+        "transferred_amount": "500.00",  # ... and the amount
         "bank": {"id": "Main Bank", "name": "Main Bank", "label": "Main Bank"},
         "bank_account_number": "****5678",
         "bank_branch": None,
@@ -273,6 +273,41 @@ async def test_create_transaction(
     (shown,) = got.json()["data"]
     assert shown["payment_received"] == "500.00"
     assert shown["amount_due"] == "750.00"
+
+
+async def test_money_in_another_currency_keeps_what_was_said_of_it(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    order = await factories.create_order(session, client=await factories.create_client(session))
+    other = "CHF" if order.currency != "CHF" else "JPY"
+    headers = await auth(graphql, staff)
+    base = {"order": str(order.id), "transaction_type": "Wire Transfer", "amount": "100.00"}
+
+    # when
+    given = await http.post(
+        URL,
+        json={
+            **base,
+            "transaction_date": "2025-06-01",
+            "transferred_currency": other,
+            "transferred_amount": "91.50",
+        },
+        headers=headers,
+    )
+    unsaid = await http.post(
+        URL,
+        json={**base, "transaction_date": "2025-06-02", "transferred_currency": other},
+        headers=headers,
+    )
+
+    # then: the amount received in another currency is never guessed from the order's amount
+    assert given.status_code == unsaid.status_code == 201
+    (row,) = given.json()["data"]
+    assert (row["transferred_currency"], row["transferred_amount"]) == (other, "91.50")
+    (row,) = unsaid.json()["data"]
+    assert (row["transferred_currency"], row["transferred_amount"]) == (other, None)
 
 
 async def test_create_errors(
