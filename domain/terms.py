@@ -213,7 +213,7 @@ async def write(
 def changes(
     before: Mapping[str, Sequence[int]], resolved: Mapping[str, Sequence[int]]
 ) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
-    """``(before, after)`` of the resolved fields, for ``audit.record_updated``'s ``extra``."""
+    """``(before, after)`` of the resolved fields; ``audit.diff`` of the two is the audit change."""
     return (
         {name: list(before.get(name, [])) for name in resolved},
         {name: list(ids) for name, ids in resolved.items()},
