@@ -26,9 +26,13 @@ default 1, in a sale without numbered lots); in a locked sale it is created unnu
 (bulk edit, renumbering, moves) are checked on their final state, so swapping two lots' numbers
 works: the rows are first unnumbered, then numbered, in one transaction.
 
-**Row fields** (``dimensions``, ``additional_charges``) are replaced as a whole and checked by
-``domain.rows``; a lot's charges stay editable after it closes (shipping is often known only
-then) and are billed after the lot on its buyer's invoice.
+**Row fields** (``dimensions``, ``additional_charges``, ``catalogs``) are replaced as a whole
+and checked by ``domain.rows``; a lot's charges stay editable after it closes (shipping is often
+known only then) and are billed after the lot on its buyer's invoice.
+
+**Descriptive fields** (``CATALOGUE``: text blocks, codes, links, year, position in the
+consignment, internal estimate, retail price, flags) carry no rule beyond their type and bounds;
+they stay editable whatever the lot's state, and clones copy them.
 
 **Deleting** a lot is refused when it carries history: sold (``ITEM_SOLD``), on an order that is
 not canceled (``HAS_ORDERS``), or with bids (``HAS_BIDS``, the bid log is the audit of the sale).
@@ -54,13 +58,67 @@ from domain import rows as row_fields
 from domain.bidding.closing import close_finished_sales, leading_clients
 from domain.bulk import MAX_ROWS, BulkResult, ErrorPolicy, RowResult, row_path
 from domain.errors import Forbidden, NotFound, RuleViolation, UserErrorCode
-from domain.fields import Checks, camel, parse_lot
+from domain.fields import MAX_INT, Checks, camel, parse_lot
 from domain.principal import Principal
 from realtime.events import EntityUpdated, Event, ItemBulk, ItemUpdated
 from realtime.publish import publish
 
+LONG_TEXT = 100_000
+SHORT_TEXT = 255
+URL_TEXT = 2048
+TEXTS = {
+    **dict.fromkeys(
+        (
+            "footer",
+            "caption",
+            "literature",
+            "essay",
+            "provenance",
+            "ex",
+            "public_message",
+            "dont_pay_consignor_note",
+            "printing_options",
+            "signed_locations",
+        ),
+        LONG_TEXT,
+    ),
+    **dict.fromkeys(
+        (
+            "item_type",
+            "grade",
+            "consignor_reference_number",
+            "buy_now_setting",
+            "reserve_type",
+            "product_tax_code",
+            "harmonized_code",
+            "art_work_type",
+        ),
+        SHORT_TEXT,
+    ),
+    **dict.fromkeys(("video_url", "pdf_url", "certificate_link", "reference_link"), URL_TEXT),
+}
+"""The catalogue's text fields and their longest value. Links are text (Circuit stores relative
+paths and bare hosts too), so only their length is checked."""
+MIN_YEAR, MAX_YEAR = -9999, 9999
+"""A year has up to four digits; negative years are BC."""
+WHOLE_NUMBERS = {
+    "position_of_consignment": (0, MAX_INT),
+    "shipping_id": (0, MAX_INT),
+    "year": (MIN_YEAR, MAX_YEAR),
+}
+FLAGS = ("post_sale", "hide_sold_information")
+CATALOGUE = (
+    *TEXTS,
+    *WHOLE_NUMBERS,
+    *FLAGS,
+    "estimate_internal",
+    "retail_price",
+    "catalogs",
+)
+"""Descriptive fields with no rule beyond their own type (REST B5.0)."""
 WRITABLE = frozenset(
     {
+        *CATALOGUE,
         "title",
         "description",
         "published",
@@ -80,8 +138,8 @@ WRITABLE = frozenset(
     }
 )
 PRICES = ("starting_price", "reserve_price", "buy_now_price", "minimum_price")
-MONEY = ("estimate_low", "estimate_high", *PRICES)
-NOT_NULL = ("title", "published", "starting_price", "lot_letter")
+MONEY = ("estimate_low", "estimate_high", "estimate_internal", "retail_price", *PRICES)
+NOT_NULL = ("title", "published", "starting_price", "lot_letter", *FLAGS)
 LOT_FIELDS = ("lot_number", "lot_letter")
 CLONED = (
     "title",
@@ -97,6 +155,7 @@ CLONED = (
     "dimensions",
     "additional_charges",
     "auctioneer_notes",
+    *CATALOGUE,
 )
 STATUS_TARGETS = frozenset(
     {
@@ -245,8 +304,11 @@ async def _check_item(
         sent["additional_charges"] = row_fields.charges(
             checks, sent["additional_charges"], row_fields.ITEM_ATTACHMENTS
         )
+    if "catalogs" in sent:
+        sent["catalogs"] = row_fields.catalogs(checks, sent["catalogs"])
     state = _state(item, sent)
     checks.not_null(sent, NOT_NULL)
+    _check_catalogue(checks, sent)
     if not checks.failed("title") and ("title" in sent or item is None):
         checks.required_text("title", state["title"])
     for name in MONEY:
@@ -269,6 +331,19 @@ async def _check_item(
     await _check_references(db, checks, sale, state, sent, creating=item is None)
     if item is not None:
         _check_bidding_state(checks, item, state, sent)
+
+
+def _check_catalogue(checks: Checks, sent: Mapping[str, Any]) -> None:
+    """The types and bounds of the descriptive fields sent (``CATALOGUE``)."""
+    for name, limit in TEXTS.items():
+        if name in sent:
+            checks.text(camel(name), sent[name], limit)
+    for name, (low, high) in WHOLE_NUMBERS.items():
+        if name in sent:
+            checks.whole(camel(name), sent[name], low, high)
+    for name in FLAGS:
+        if name in sent:
+            checks.flag(camel(name), sent[name])
 
 
 async def _check_references(

@@ -24,7 +24,7 @@ from graph.note.inputs import NoteFilter, NoteOrder
 from graph.note.types import entity_notes
 from graph.permissions import STAFF_ONLY, staff_only
 from graph.relay import After, Before, Connection, First, Last, Search
-from graph.rows import ChargeRow, Dimension, charge_rows, dimension_rows
+from graph.rows import Catalog, ChargeRow, Dimension, catalog_rows, charge_rows, dimension_rows
 
 if TYPE_CHECKING:
     from graph.bid.types import Bid
@@ -80,6 +80,50 @@ class Item(ModelNode):
     )
     auctioneer_notes: str | None = strawberry.field(
         description="Notes for the auctioneer." + STAFF_ONLY, extensions=staff_only()
+    )
+    position_of_consignment: int | None = strawberry.field(
+        description="Position of the lot within its consignment."
+    )
+    footer: str | None = strawberry.field(description="Text printed after the description.")
+    caption: str | None = strawberry.field(description="Caption of the lot's images.")
+    literature: str | None = strawberry.field(description="Literature citing the lot.")
+    essay: str | None = strawberry.field(description="Catalogue essay.")
+    provenance: str | None = strawberry.field(description="Previous owners of the lot.")
+    ex: str | None = strawberry.field(description="Ex-collection: collections it came from.")
+    item_type: str | None = strawberry.field(description='Kind of lot ("artwork").')
+    grade: str | None = strawberry.field(description="Condition or grade.")
+    year: int | None = strawberry.field(description="Year of the lot (negative for BC).")
+    consignor_reference_number: str | None = strawberry.field(
+        description="The consignor's own reference for the lot." + STAFF_ONLY,
+        extensions=staff_only(),
+    )
+    estimate_internal: Decimal | None = strawberry.field(
+        description="The house's internal estimate." + STAFF_ONLY, extensions=staff_only()
+    )
+    retail_price: Decimal | None = strawberry.field(description="Retail price.")
+    buy_now_setting: str | None = strawberry.field(description="How buy now is offered.")
+    reserve_type: str | None = strawberry.field(description='Kind of reserve ("fixed").')
+    video_url: str | None = strawberry.field(description="Link to a video of the lot.")
+    pdf_url: str | None = strawberry.field(description="Link to a PDF about the lot.")
+    certificate_link: str | None = strawberry.field(description="Link to its certificate.")
+    reference_link: str | None = strawberry.field(description="Link to a reference page.")
+    product_tax_code: str | None = strawberry.field(description="Sales tax product code.")
+    harmonized_code: str | None = strawberry.field(description="Customs (HS) code.")
+    signed_locations: str | None = strawberry.field(description="Where the work is signed.")
+    art_work_type: str | None = strawberry.field(description="Kind of artwork.")
+    shipping_id: int | None = strawberry.field(description="Shipping profile id.")
+    post_sale: bool = strawberry.field(description="Offered in the post-sale.")
+    public_message: str | None = strawberry.field(description="Message shown to bidders.")
+    dont_pay_consignor_note: str | None = strawberry.field(
+        description="Why the consignor is not to be paid." + STAFF_ONLY, extensions=staff_only()
+    )
+    printing_options: str | None = strawberry.field(description="Catalogue printing options.")
+    hide_sold_information: bool = strawberry.field(
+        description="Whether the result is to be hidden on the public catalogue."
+    )
+    catalogs: list[Catalog] = computed(
+        lambda item: catalog_rows(item.catalogs),
+        description="Where the lot appears in reference catalogues.",
     )
 
     dimensions: list[Dimension] = computed(

@@ -51,6 +51,7 @@ from rest_compat.query import (
     Match,
     Resource,
     convert,
+    digits,
     entity_id,
     fields_param,
     parse_fields,
@@ -192,28 +193,12 @@ FIELDS = (
 
 NOT_STORED_NULL = (
     "temp_lot_number",
-    "position_of_consignment",
-    "footer",
-    "caption",
-    "literature",
-    "essay",
-    "provenance",
-    "ex",
-    "type",
-    "item_type",
     "collectible_type",
-    "grade",
-    "year",
     "country",
-    "consignor_reference_number",
     "catalogue_part_name",
     "tree_name",
     "heading",
     "main_grouping_category_tid",
-    "estimate_internal",
-    "retail_price",
-    "buy_now_setting",
-    "reserve_type",
     "consignor_price",
     "under_extension_status",
     "dont_pay_consignor",
@@ -221,24 +206,10 @@ NOT_STORED_NULL = (
     "user_agent",
     "current_order",
     "current_consignment_statement",
-    "video_url",
-    "pdf_url",
-    "certificate_link",
-    "reference_link",
-    "product_tax_code",
-    "harmonized_code",
-    "signed_locations",
-    "art_work_type",
-    "shipping_id",
-    "post_sale",
-    "public_message",
-    "dont_pay_consignor_note",
-    "printing_options",
-    "hide_sold_information",
     "sync_status",
     "itemWebsiteLink",
 )
-NOT_STORED_LISTS = (*TERM_LISTS, "catalogs", "responsible_user")
+NOT_STORED_LISTS = (*TERM_LISTS, "responsible_user")
 """B5.0 fields Gavel has no column for yet: read as null / [], ignored on input."""
 
 SOLD_STATUSES = frozenset({"sold", "unsold", "passed"})
@@ -265,6 +236,7 @@ ITEMS = Resource(
         "lot_number": ("lot_number",),
         "lot_letter": ("lot_letter",),
         "display_id": ("lot_number", "lot_letter"),
+        "position_of_consignment": ("position_of_consignment",),
         "opening_price": ("starting_price",),
         "estimate_low": ("estimate_low",),
         "estimate_high": ("estimate_high",),
@@ -312,6 +284,17 @@ def _dimensions(rows: Sequence[Mapping[str, Any]]) -> dict[str, str] | None:
     return shown or None
 
 
+def _catalog(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored catalogue row as B5.0 reads it (``catalog_value`` a decimal string)."""
+    value = row.get("catalog_value")
+    return {
+        "catalog_number": row.get("catalog_number") or "",
+        "catalog_name": row.get("catalog_name") or "",
+        "ordering_number": row.get("ordering_number"),
+        "catalog_value": None if value is None else money(Decimal(str(value))),
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class Related:
     """What one item's representation needs besides the row."""
@@ -351,21 +334,21 @@ def represent(item: models.Item, principal: Principal, related: Related) -> dict
         "lot_number": item.lot_number,
         "lot_letter": item.lot_letter or None,
         "temp_lot_number": None,
-        "position_of_consignment": None,
+        "position_of_consignment": item.position_of_consignment,
         "subtitle": item.title,
         "description": item.description,
-        "footer": None,
-        "caption": None,
-        "literature": None,
-        "essay": None,
-        "provenance": None,
-        "ex": None,
+        "footer": item.footer,
+        "caption": item.caption,
+        "literature": item.literature,
+        "essay": item.essay,
+        "provenance": item.provenance,
+        "ex": item.ex,
         "published": item.published,
-        "type": None,
-        "item_type": None,
+        "type": item.item_type,
+        "item_type": item.item_type,
         "collectible_type": None,
-        "grade": None,
-        "year": None,
+        "grade": item.grade,
+        "year": item.year,
         "country": None,
         "sale": ref(item.sale_id, sale_label),
         "sale_title": sale_label,
@@ -382,7 +365,7 @@ def represent(item: models.Item, principal: Principal, related: Related) -> dict
         "consignment_id": consignment.number if consignment else None,
         "consignor_name": _client_name(related.consignor),
         "consignment_owner_id": str(consignment.consignor_id) if consignment else None,
-        "consignor_reference_number": None,
+        "consignor_reference_number": item.consignor_reference_number if staff else None,
         "category": ref(category.id, category.name) if category else None,
         "categories": [ref(category.id, category.name)] if category else [],
         "main_category_tid": str(category.id) if category else None,
@@ -396,11 +379,11 @@ def represent(item: models.Item, principal: Principal, related: Related) -> dict
         "buy_now_price": money(item.buy_now_price),
         "estimate_low": money(item.estimate_low),
         "estimate_high": money(item.estimate_high),
-        "estimate_internal": None,
-        "retail_price": None,
+        "estimate_internal": money(item.estimate_internal) if staff else None,
+        "retail_price": money(item.retail_price),
         "reserve_price": money(item.reserve_price) if staff else None,
-        "buy_now_setting": None,
-        "reserve_type": None,
+        "buy_now_setting": item.buy_now_setting,
+        "reserve_type": item.reserve_type,
         "current_price": money(
             item.current_bid if item.current_bid is not None else item.starting_price
         ),
@@ -427,24 +410,24 @@ def represent(item: models.Item, principal: Principal, related: Related) -> dict
         "current_order": None,
         "current_consignment_statement": None,
         "images": related.images,
-        "video_url": None,
-        "pdf_url": None,
-        "certificate_link": None,
-        "reference_link": None,
-        "catalogs": [],
+        "video_url": item.video_url,
+        "pdf_url": item.pdf_url,
+        "certificate_link": item.certificate_link,
+        "reference_link": item.reference_link,
+        "catalogs": [_catalog(row) for row in item.catalogs],
         "dimensions": _dimensions(item.dimensions),
         "dimension_rows": list(item.dimensions),
-        "product_tax_code": None,
-        "harmonized_code": None,
-        "signed_locations": None,
-        "art_work_type": None,
-        "shipping_id": None,
-        "post_sale": None,
+        "product_tax_code": item.product_tax_code,
+        "harmonized_code": item.harmonized_code,
+        "signed_locations": item.signed_locations,
+        "art_work_type": item.art_work_type,
+        "shipping_id": item.shipping_id,
+        "post_sale": item.post_sale,
         "responsible_user": [],
-        "public_message": None,
+        "public_message": item.public_message,
         "auctioneer_notes": item.auctioneer_notes if staff else None,
-        "dont_pay_consignor_note": None,
-        "printing_options": None,
+        "dont_pay_consignor_note": item.dont_pay_consignor_note if staff else None,
+        "printing_options": item.printing_options,
         "additional_charges": [
             {
                 "term": ref(str(row.get("term")), str(row.get("term"))),
@@ -455,7 +438,7 @@ def represent(item: models.Item, principal: Principal, related: Related) -> dict
             }
             for row in item.additional_charges
         ],
-        "hide_sold_information": None,
+        "hide_sold_information": item.hide_sold_information,
         "previous_lot": _neighbour(related.neighbours[0]),
         "next_lot": _neighbour(related.neighbours[1]),
         "sync_status": None,
@@ -562,6 +545,13 @@ class ChargeRow(BaseModel):
     attached_to: str | None
 
 
+class CatalogRow(BaseModel):
+    catalog_number: str
+    catalog_name: str
+    ordering_number: int | None
+    catalog_value: str | None = Field(description="Decimal string; sent in cents.")
+
+
 class Item(BaseModel):
     """B5.0. With ``fields=`` only the named fields (and ``id``) are present. Fields Gavel does
     not store yet read as null or []."""
@@ -596,7 +586,7 @@ class Item(BaseModel):
     consignment_id: str | None = None
     consignor_name: str | None = None
     consignment_owner_id: str | None = None
-    consignor_reference_number: str | None = None
+    consignor_reference_number: str | None = Field(default=None, description="Staff only.")
     category: Ref | None = None
     categories: list[Ref] | None = None
     main_category_tid: str | None = None
@@ -621,7 +611,7 @@ class Item(BaseModel):
     buy_now_price: str | None = None
     estimate_low: str | None = None
     estimate_high: str | None = None
-    estimate_internal: str | None = None
+    estimate_internal: str | None = Field(default=None, description="Staff only.")
     retail_price: str | None = None
     reserve_price: str | None = Field(default=None, description="Staff only.")
     buy_now_setting: str | None = None
@@ -647,7 +637,7 @@ class Item(BaseModel):
     pdf_url: str | None = None
     certificate_link: str | None = None
     reference_link: str | None = None
-    catalogs: list[dict[str, Any]] | None = None
+    catalogs: list[CatalogRow] | None = None
     dimensions: dict[str, str] | None = None
     dimension_rows: list[dict[str, Any]] | None = None
     product_tax_code: str | None = None
@@ -659,7 +649,7 @@ class Item(BaseModel):
     responsible_user: list[Ref] | None = None
     public_message: str | None = None
     auctioneer_notes: str | None = Field(default=None, description="Staff only.")
-    dont_pay_consignor_note: str | None = None
+    dont_pay_consignor_note: str | None = Field(default=None, description="Staff only.")
     printing_options: str | None = None
     additional_charges: list[ChargeRow] | None = None
     hide_sold_information: bool | None = None
@@ -739,12 +729,38 @@ async def get_item(
 
 # -- input ---------------------------------------------------------------------------------
 
+CATALOGUE_TEXTS = (
+    "footer",
+    "caption",
+    "literature",
+    "essay",
+    "provenance",
+    "ex",
+    "grade",
+    "consignor_reference_number",
+    "buy_now_setting",
+    "reserve_type",
+    "video_url",
+    "pdf_url",
+    "certificate_link",
+    "reference_link",
+    "product_tax_code",
+    "harmonized_code",
+    "signed_locations",
+    "art_work_type",
+    "public_message",
+    "dont_pay_consignor_note",
+    "printing_options",
+)
 TEXT_INPUTS = {
     "subtitle": "title",
     "description": "description",
     "lot_letter": "lot_letter",
     "auctioneer_notes": "auctioneer_notes",
+    "type": "item_type",
+    **{name: name for name in CATALOGUE_TEXTS},
 }
+"""Text fields, passed on as sent: the domain checks their type and length."""
 CENT_INPUTS = {
     "opening_price": "starting_price",
     "minimum_price": "minimum_price",
@@ -752,8 +768,13 @@ CENT_INPUTS = {
     "estimate_low": "estimate_low",
     "estimate_high": "estimate_high",
     "reserve_price": "reserve_price",
+    "estimate_internal": "estimate_internal",
+    "retail_price": "retail_price",
 }
+WHOLE_INPUTS = ("position_of_consignment", "year", "shipping_id")
+FLAG_INPUTS = ("published", "post_sale", "hide_sold_information")
 RENAMES = {
+    "itemType": "type",
     "title": "subtitle",
     "startingPrice": "opening_price",
     "consignmentId": "consignment",
@@ -781,6 +802,32 @@ def _dimension_rows(rows: Any, problems: FormatErrors) -> Any:
     return converted
 
 
+def _catalog_rows(rows: Any, problems: FormatErrors) -> Any:
+    """Catalogue input rows; ``catalog_value`` in cents becomes an amount."""
+    if not isinstance(rows, list):
+        return rows
+    converted = []
+    for index, row in enumerate(rows):
+        if isinstance(row, dict) and row.get("catalog_value") is not None:
+            amount = cents(row["catalog_value"])
+            if amount is None:
+                problems.add(f"catalogs[{index}].catalog_value", "Must be integer cents.")
+            row = {**row, "catalog_value": amount}
+        converted.append(row)
+    return converted
+
+
+def _whole(value: Any) -> int | None:
+    """A whole number sent as a JSON integer or a numeric string; None if neither."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and digits(value.strip().removeprefix("-")):
+        return int(value.strip())
+    return None
+
+
 def _term_id(value: Any) -> Any:
     if isinstance(value, list):
         value = value[0] if value else None
@@ -804,11 +851,16 @@ def item_values(body: Mapping[str, Any]) -> dict[str, Any]:
             if value is not None and amount is None:
                 problems.add(name, "Must be integer cents.")
             values[CENT_INPUTS[name]] = amount
-        elif name == "published":
-            flag = to_bool(value)
-            if flag is None:
+        elif name in FLAG_INPUTS:
+            flag = None if value is None else to_bool(value)
+            if value is not None and flag is None:
                 problems.add(name, "Must be true or false.")
             values[name] = flag
+        elif name in WHOLE_INPUTS:
+            whole = None if value is None else _whole(value)
+            if value is not None and whole is None:
+                problems.add(name, "Must be a whole number.")
+            values[name] = whole
         elif name == "lot_number":
             number = None if value is None else to_id(value)
             if value is not None and number is None:
@@ -824,6 +876,8 @@ def item_values(body: Mapping[str, Any]) -> dict[str, Any]:
             values[name] = _dimension_rows(value, problems)
         elif name == "additional_charges":
             values[name] = sale_shapes.charge_rows(value)
+        elif name == "catalogs":
+            values[name] = _catalog_rows(value, problems)
         elif name not in FIELDS:
             logger.info("ignored unknown item field %r", name)
     problems.raise_any()
@@ -1031,6 +1085,39 @@ class ItemInput(BaseModel):
     estimate_high: Cents | None = None
     reserve_price: Cents | None = None
     auctioneer_notes: str | None = None
+    position_of_consignment: int | None = Field(default=None, description="Zero or more.")
+    footer: str | None = None
+    caption: str | None = None
+    literature: str | None = None
+    essay: str | None = None
+    provenance: str | None = None
+    ex: str | None = Field(default=None, description="Ex-collection.")
+    type: str | None = Field(default=None, description="Item type (read also as item_type).")
+    grade: str | None = None
+    year: int | None = Field(default=None, description="-9999 to 9999 (negative for BC).")
+    consignor_reference_number: str | None = None
+    estimate_internal: Cents | None = None
+    retail_price: Cents | None = None
+    buy_now_setting: str | None = None
+    reserve_type: str | None = None
+    video_url: str | None = None
+    pdf_url: str | None = None
+    certificate_link: str | None = None
+    reference_link: str | None = None
+    product_tax_code: str | None = None
+    harmonized_code: str | None = None
+    signed_locations: str | None = None
+    art_work_type: str | None = None
+    shipping_id: int | None = None
+    post_sale: Flag | None = None
+    public_message: str | None = None
+    dont_pay_consignor_note: str | None = None
+    printing_options: str | None = None
+    hide_sold_information: Flag | None = None
+    catalogs: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="Rows {catalog_number, catalog_name, ordering_number, catalog_value (cents)}.",
+    )
     dimensions: list[dict[str, Any]] | None = Field(
         default=None,
         description="Rows {number_on_box, height, width, depth, weight, type, packed_date (ms)}.",

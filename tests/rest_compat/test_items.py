@@ -25,6 +25,46 @@ async def auth(graphql: GraphQLClient, user: models.User) -> dict[str, str]:
     return {"Authorization": f"Bearer {await graphql.token_for(user)}"}
 
 
+CATALOGUE_UNSET: dict[str, Any] = {
+    **dict.fromkeys(
+        (
+            "position_of_consignment",
+            "footer",
+            "caption",
+            "literature",
+            "essay",
+            "provenance",
+            "ex",
+            "type",
+            "item_type",
+            "grade",
+            "year",
+            "consignor_reference_number",
+            "estimate_internal",
+            "retail_price",
+            "buy_now_setting",
+            "reserve_type",
+            "video_url",
+            "pdf_url",
+            "certificate_link",
+            "reference_link",
+            "product_tax_code",
+            "harmonized_code",
+            "signed_locations",
+            "art_work_type",
+            "shipping_id",
+            "public_message",
+            "dont_pay_consignor_note",
+            "printing_options",
+        )
+    ),
+    "post_sale": False,
+    "hide_sold_information": False,
+    "catalogs": [],
+}
+"""The stored descriptive fields of a lot that sets none of them."""
+
+
 def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -91,6 +131,7 @@ async def test_get_item_shape(
     expected: dict[str, Any] = {
         **{name: None for name in NOT_STORED_NULL},
         **{name: [] for name in NOT_STORED_LISTS},
+        **CATALOGUE_UNSET,
         "id": str(item.id),
         "uuid": str(item.uuid),
         "label": "Item #150A",
@@ -264,11 +305,13 @@ async def test_sorts(
         estimate_high=Decimal("30"),
         hammer_price=Decimal("1"),
         status=models.ItemStatus.SOLD,
+        position_of_consignment=3,
     )
     b = await factories.create_item(
         session,
         sale=sale,
         lot_number=10,
+        position_of_consignment=1,
         starting_price=Decimal("10"),
         estimate_low=Decimal("1"),
         estimate_high=Decimal("10"),
@@ -299,6 +342,8 @@ async def test_sorts(
         "estimate_low": [b, c, a],
         "-estimate_high": [a, c, b],
         "hammer_price": [a, c, b],
+        "position_of_consignment": [b, a, c],
+        "-position_of_consignment": [c, a, b],
         "status,id": [b, c, a],
         "created,id": [a, b, c],
         "-updated,-id": [c, b, a],
@@ -321,7 +366,7 @@ async def test_list_errors(
     headers = await auth(graphql, staff)
 
     # when
-    bad_sort = await http.get(f"{URL}?sort=position_of_consignment", headers=headers)
+    bad_sort = await http.get(f"{URL}?sort=provenance", headers=headers)
     bad_filter = await http.get(f"{URL}?filter[winner]=1", headers=headers)
     bad_regex = await http.get(f"{URL}?filter[description]=(", headers=headers)
     bad_money = await http.get(f"{URL}?filter[hammer_price][value][from]=lots", headers=headers)
@@ -331,7 +376,7 @@ async def test_list_errors(
     # then
     for response in (bad_sort, bad_filter, bad_regex, bad_money, bad_sale, bad_fields):
         assert response.status_code == 400, response.json()
-    assert bad_sort.json()["errors"] == {"sort": ["Unknown field: position_of_consignment"]}
+    assert bad_sort.json()["errors"] == {"sort": ["Unknown field: provenance"]}
     assert bad_filter.json()["title"] == "Invalid filter"
     assert bad_regex.json()["title"] == "Invalid regular expression"
     assert list(bad_money.json()["errors"]) == ["filter[hammer_price][value][from]"]
@@ -712,7 +757,7 @@ async def test_create_item(
     assert row["consignment"]["id"] == str(consignment.id)
     assert row["dimensions"] == {"height": "30.00cm", "width": "15.00cm"}
     assert row["dimension_rows"][0]["packed_date"] == "2025-05-01"
-    assert row["grade"] is None
+    assert row["grade"] == "VF"
     assert row["status"]["id"] != "withdrawn"
     assert await item_activities(session) == [("create", int(row["id"]))]
 
