@@ -927,7 +927,12 @@ async def test_list_statements_do_not_grow_with_rows(
     async def lot(n: int) -> None:
         consignment = await factories.create_consignment(session, sale=sale)
         item = await factories.create_item(
-            session, sale=sale, consignment=consignment, lot_number=n
+            session,
+            sale=sale,
+            consignment=consignment,
+            lot_number=n,
+            provenance="Private collection",
+            catalogs=[{"catalog_name": "Michel", "catalog_value": "10.00"}],
         )
         await factories.create_file(session, item=item)
 
