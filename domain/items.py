@@ -53,7 +53,7 @@ from db import models
 from db.queries import catalogue as queries
 from db.queries.item import lock_item
 from db.session import OperationDB
-from domain import audit
+from domain import audit, item_history
 from domain import rows as row_fields
 from domain.bidding.closing import close_finished_sales, leading_clients
 from domain.bulk import MAX_ROWS, BulkResult, ErrorPolicy, RowResult, row_path
@@ -176,19 +176,23 @@ Lot = tuple[int, str]
 
 @dataclass(frozen=True, slots=True)
 class CreateItem:
-    """A new lot in ``sale_id``; ``values`` maps writable fields (snake_case) to values."""
+    """A new lot in ``sale_id``; ``values`` maps writable fields (snake_case) to values and
+    ``history`` the first history record's (``domain.item_history``), if any."""
 
     sale_id: int
     values: Mapping[str, Any]
     start_lot_numbering_at: int | None = None
+    history: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
 class UpdateItem:
-    """Only the fields present in ``changes`` change."""
+    """Only the fields present in ``changes`` change; a non-empty ``history`` appends a history
+    record (alone, it leaves the lot's own fields unchecked, REST B5.6)."""
 
     item_id: int
     changes: Mapping[str, Any] = field(default_factory=dict)
+    history: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -491,6 +495,7 @@ async def create_item(db: OperationDB, principal: Principal, cmd: CreateItem) ->
             checks.fail(
                 "startLotNumberingAt", UserErrorCode.INVALID, "`startLotNumberingAt` must be >= 1."
             )
+        await item_history.check(db, checks, cmd.history)
         lot = _lot_of(_state(None, values))
         if (
             lot is not None
@@ -514,6 +519,8 @@ async def create_item(db: OperationDB, principal: Principal, cmd: CreateItem) ->
         session.add(item)
         await session.flush()
         await audit.record_created(session, principal, models.EntityType.ITEM, item)
+        if cmd.history:
+            await item_history.append(db, principal, item, cmd.history)
         await publish(session, *_item_events(item, principal, "created"))
     return item
 
@@ -529,7 +536,9 @@ async def update_item(db: OperationDB, principal: Principal, cmd: UpdateItem) ->
         sale = await queries.lock_sale(db, item.sale_id)
         assert sale is not None  # items.sale_id is a non-null foreign key
         checks = Checks()
-        await _check_item(db, checks, sale, item, changes)
+        if changes or not cmd.history:
+            await _check_item(db, checks, sale, item, changes)
+        await item_history.check(db, checks, cmd.history)
         lot = _lot_of(_state(item, changes))
         moves_lot = lot != _lot_of(_state(item, {}))
         if (
@@ -545,7 +554,12 @@ async def update_item(db: OperationDB, principal: Principal, cmd: UpdateItem) ->
         if moves_lot:
             await _write_lots(session, [(item, sale.id, lot)])
         await session.flush()
-        if await audit.record_updated(session, principal, models.EntityType.ITEM, item, before):
+        edited = await audit.record_updated(
+            session, principal, models.EntityType.ITEM, item, before
+        )
+        if cmd.history:
+            await item_history.append(db, principal, item, cmd.history)
+        if edited or cmd.history:
             await publish(session, *_item_events(item, principal, "edited"))
     return item
 
@@ -657,6 +671,8 @@ async def bulk_update_items(
     """
     _staff(principal)
     _check_size(len(cmd.rows))
+    if any(row.history for row in cmd.rows):
+        raise ValueError("bulk updates write no item history")
     rows = [_fields(row.changes) for row in cmd.rows]
     results: list[RowResult[models.Item]] = [RowResult(index) for index in range(len(rows))]
     async with db.transaction() as session:
@@ -854,6 +870,7 @@ async def update_item_statuses(
             item.closed_at = item.closed_at or when
             await session.flush()
             await audit.record_updated(session, principal, models.EntityType.ITEM, item, before)
+            await item_history.append(db, principal, item, _status_history(cmd.status))
             events += _item_events(item, principal, "status", force_reload=True)
             written += 1
         result = BulkResult(results, written)
@@ -871,6 +888,13 @@ async def update_item_statuses(
             )
             await publish(session, *events)
     return result
+
+
+def _status_history(status: models.ItemStatus) -> dict[str, Any]:
+    """The history record of closing a lot by hand (REST B5.3)."""
+    if status is models.ItemStatus.WITHDRAWN:
+        return {"withdrawn": True}
+    return {"sold_status": status.value, "withdrawn": False}
 
 
 # -- clone and move ------------------------------------------------------------------------

@@ -144,3 +144,29 @@ class ItemImage(SQLModel, table=True):
         )
     )
     position: int = integer(default=0)
+
+
+class ItemHistory(SQLModel, table=True):
+    """One record of a lot's sale-result facts as a clerk entered them (REST B5 ``field_*``).
+
+    Append-only: every write adds a record holding the previous record's values with the sent
+    ones applied, so the latest record alone is the lot's current history.
+    """
+
+    __tablename__ = "item_history"
+
+    id: int = Field(default=None, primary_key=True)
+    item_id: int = fk("items.id", nullable=False, ondelete="CASCADE")
+    user_id: int | None = fk("users.id", ondelete="SET NULL")
+    """Who recorded it (null for the system)."""
+    consignor_price: Decimal | None = money()
+    dont_pay_consignor: bool | None = Field(default=None, sa_column=sa.Column(sa.Boolean))
+    sold_agent_id: int | None = fk("users.id", ondelete="SET NULL")
+    sold_for_amount: Decimal | None = money()
+    sold_to_bidder_number: int | None = integer()
+    bidder_alias: str | None = text()
+    sold_status: str | None = text()
+    under_extension_status: str | None = text()
+    winner_client_id: int | None = fk("clients.id", ondelete="SET NULL")
+    withdrawn: bool | None = Field(default=None, sa_column=sa.Column(sa.Boolean))
+    created_at: datetime = created_at_field()

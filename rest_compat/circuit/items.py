@@ -7,6 +7,7 @@ reads formats and maps names.
 
 from __future__ import annotations
 
+import enum
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,14 +24,23 @@ from db.queries.category import categories_by_ids
 from db.queries.client import clients_by_ids
 from db.queries.consignment import consignments_by_ids
 from db.queries.file import images_by_item_ids
-from db.queries.item import ITEM_LIST, Neighbour, items_by_ids, lot_neighbours_by_item_ids
+from db.queries.item import (
+    ITEM_LIST,
+    Neighbour,
+    items_by_ids,
+    latest_history_by_item_ids,
+    lot_neighbours_by_item_ids,
+)
 from db.queries.listing import Condition, Sort
 from db.queries.sale import sales_by_ids
+from db.queries.user import users_by_ids
 from db.queries.visibility import readable_items
 from db.session import OperationDB
+from domain import item_history
 from domain import items as use_cases
 from domain.bulk import BulkResult
 from domain.errors import DomainError, RuleViolations
+from domain.fields import camel
 from domain.files import file_url
 from domain.principal import Principal
 from rest_compat.circuit import sales as sale_shapes
@@ -199,11 +209,6 @@ NOT_STORED_NULL = (
     "tree_name",
     "heading",
     "main_grouping_category_tid",
-    "consignor_price",
-    "under_extension_status",
-    "dont_pay_consignor",
-    "bidder_alias",
-    "user_agent",
     "current_order",
     "current_consignment_statement",
     "sync_status",
@@ -211,8 +216,6 @@ NOT_STORED_NULL = (
 )
 NOT_STORED_LISTS = (*TERM_LISTS, "responsible_user")
 """B5.0 fields Gavel has no column for yet: read as null / [], ignored on input."""
-
-SOLD_STATUSES = frozenset({"sold", "unsold", "passed"})
 
 _REGEX = Match.REGEX
 ITEMS = Resource(
@@ -306,6 +309,8 @@ class Related:
     winner: models.Client | None
     images: list[dict[str, str]]
     neighbours: tuple[Neighbour, Neighbour]
+    history: models.ItemHistory | None
+    agent: models.User | None
 
 
 def _client_name(client: models.Client | None) -> str | None:
@@ -325,6 +330,8 @@ def represent(item: models.Item, principal: Principal, related: Related) -> dict
     term_lists: dict[str, list[Any]] = {name: [] for name in TERM_LISTS}
     sale = related.sale
     sale_label = sale_shapes.label(sale) if sale else None
+    facts = item_history.result_facts(item, related.history)
+    agent = related.agent if staff else None
     return {
         "id": str(item.id),
         "uuid": str(item.uuid),
@@ -389,12 +396,12 @@ def represent(item: models.Item, principal: Principal, related: Related) -> dict
         ),
         "hammer_price": money(item.hammer_price),
         "sold_for": money(item.hammer_price),
-        "consignor_price": None,
+        "consignor_price": money(facts.consignor_price) if staff else None,
         "status": enum_value(status),
-        "sold_status": status if status in SOLD_STATUSES else None,
-        "under_extension_status": None,
-        "withdrawn": item.status is models.ItemStatus.WITHDRAWN,
-        "dont_pay_consignor": None,
+        "sold_status": facts.sold_status,
+        "under_extension_status": facts.under_extension_status,
+        "withdrawn": facts.withdrawn,
+        "dont_pay_consignor": facts.dont_pay_consignor if staff else None,
         "winner": (
             {
                 **(ref(winner.id, _client_name(winner)) or {}),
@@ -405,8 +412,8 @@ def represent(item: models.Item, principal: Principal, related: Related) -> dict
         ),
         "winner_bidder": str(winner.id) if winner else None,
         "bidder_number": winner.bidder_number if winner else None,
-        "bidder_alias": None,
-        "user_agent": None,
+        "bidder_alias": facts.bidder_alias if staff else None,
+        "user_agent": ref(agent.id, agent.full_name or agent.email) if agent else None,
         "current_order": None,
         "current_consignment_statement": None,
         "images": related.images,
@@ -476,6 +483,9 @@ async def represent_all(
     clients = _by_id(await clients_by_ids(db, principal, client_ids))
     images = await images_by_item_ids(db, principal, ids)
     neighbours = await lot_neighbours_by_item_ids(db, principal, ids)
+    histories = await latest_history_by_item_ids(db, ids)
+    agent_ids = sorted({h.sold_agent_id for h in histories if h and h.sold_agent_id is not None})
+    agents = _by_id(await users_by_ids(db, principal, agent_ids)) if principal.is_staff else {}
     now = datetime.now(UTC)
 
     def image(file: models.File) -> dict[str, str]:
@@ -483,7 +493,7 @@ async def represent_all(
         return {"id": str(file.id), "url": url, "thumbnail": url}
 
     rows = []
-    for item, files, around in zip(items, images, neighbours, strict=True):
+    for item, files, around, history in zip(items, images, neighbours, histories, strict=True):
         consignment = consignments.get(item.consignment_id or 0)
         related = Related(
             sale=sales.get(item.sale_id),
@@ -493,6 +503,8 @@ async def represent_all(
             winner=clients.get(item.winner_id or 0),
             images=[image(f) for f in files],
             neighbours=around,
+            history=history,
+            agent=agents.get(history.sold_agent_id or 0) if history else None,
         )
         rows.append(represent(item, principal, related))
     return rows
@@ -619,17 +631,17 @@ class Item(BaseModel):
     current_price: str | None = None
     hammer_price: str | None = None
     sold_for: str | None = None
-    consignor_price: str | None = None
+    consignor_price: str | None = Field(default=None, description="Staff only.")
     status: EnumValue | None = None
     sold_status: str | None = None
     under_extension_status: str | None = None
     withdrawn: bool | None = None
-    dont_pay_consignor: bool | None = None
+    dont_pay_consignor: bool | None = Field(default=None, description="Staff only.")
     winner: WinnerRef | None = Field(default=None, description="Staff only.")
     winner_bidder: str | None = None
     bidder_number: str | None = None
-    bidder_alias: str | None = None
-    user_agent: Ref | None = None
+    bidder_alias: str | None = Field(default=None, description="Staff only.")
+    user_agent: Ref | None = Field(default=None, description="Staff only.")
     current_order: Ref | None = None
     current_consignment_statement: Ref | None = None
     images: list[Image] | None = None
@@ -773,8 +785,37 @@ CENT_INPUTS = {
 }
 WHOLE_INPUTS = ("position_of_consignment", "year", "shipping_id")
 FLAG_INPUTS = ("published", "post_sale", "hide_sold_information")
+
+
+class HistoryInput(enum.Enum):
+    """How a B5.0 history input is read (the value: the 422 message for a bad format)."""
+
+    CENTS = "Must be integer cents."
+    FLAG = "Must be true or false."
+    ID = "Must be an id."
+    WHOLE = "Must be a whole number."
+    TEXT = "Must be text."
+
+
+HISTORY_INPUTS = {
+    "field_consignor_price": ("consignor_price", HistoryInput.CENTS),
+    "field_dont_pay_consignor": ("dont_pay_consignor", HistoryInput.FLAG),
+    "field_sold_agent": ("sold_agent_id", HistoryInput.ID),
+    "field_sold_for_amount": ("sold_for_amount", HistoryInput.CENTS),
+    "field_sold_to_bidder_id": ("sold_to_bidder_number", HistoryInput.WHOLE),
+    "field_bidder_alias": ("bidder_alias", HistoryInput.TEXT),
+    "field_sold_status": ("sold_status", HistoryInput.TEXT),
+    "field_under_extension_status": ("under_extension_status", HistoryInput.TEXT),
+    "field_winner_bidder": ("winner_client_id", HistoryInput.ID),
+    "field_withdrawn": ("withdrawn", HistoryInput.FLAG),
+}
+"""The write-only item-history inputs (B5.0) and their ``domain.item_history`` names."""
+RENAMES_HISTORY = {camel(name): rest for rest, (name, _how) in HISTORY_INPUTS.items()}
+
+
 RENAMES = {
     "itemType": "type",
+    **RENAMES_HISTORY,
     "title": "subtitle",
     "startingPrice": "opening_price",
     "consignmentId": "consignment",
@@ -836,6 +877,33 @@ def _term_id(value: Any) -> Any:
     return value
 
 
+def history_values(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The item-history inputs of ``body`` as ``domain.item_history`` values (422 for bad
+    formats)."""
+    values: dict[str, Any] = {}
+    problems = FormatErrors()
+    for rest_name, (name, how) in HISTORY_INPUTS.items():
+        if rest_name not in body:
+            continue
+        value = body[rest_name]
+        read: Any = value
+        if value is not None and how is HistoryInput.CENTS:
+            read = cents(value)
+        elif value is not None and how is HistoryInput.FLAG:
+            read = to_bool(value)
+        elif value is not None and how is HistoryInput.ID:
+            read = to_id(value)
+        elif value is not None and how is HistoryInput.WHOLE:
+            read = _whole(value)
+        elif isinstance(value, str) and name == "sold_status":
+            read = value.strip().lower()
+        if value is not None and read is None:
+            problems.add(rest_name, how.value)
+        values[name] = read
+    problems.raise_any()
+    return values
+
+
 def item_values(body: Mapping[str, Any]) -> dict[str, Any]:
     """The writable B5.0 fields of ``body`` that Gavel stores, as domain values.
 
@@ -878,7 +946,7 @@ def item_values(body: Mapping[str, Any]) -> dict[str, Any]:
             values[name] = sale_shapes.charge_rows(value)
         elif name == "catalogs":
             values[name] = _catalog_rows(value, problems)
-        elif name not in FIELDS:
+        elif name not in FIELDS and name not in HISTORY_INPUTS:
             logger.info("ignored unknown item field %r", name)
     problems.raise_any()
     return values
@@ -1051,25 +1119,10 @@ async def clone_or_move(
 
 # -- [extra] create, update, bulk edit, simple list ------------------------------------------
 
-HISTORY_FIELDS = frozenset(
-    {
-        "field_consignor_price",
-        "field_dont_pay_consignor",
-        "field_sold_agent",
-        "field_sold_for_amount",
-        "field_sold_to_bidder_id",
-        "field_bidder_alias",
-        "field_sold_status",
-        "field_under_extension_status",
-        "field_winner_bidder",
-        "field_withdrawn",
-    }
-)
-"""Item-history inputs (B5.0): Gavel keeps no item history yet; they are ignored."""
-
 
 class ItemInput(BaseModel):
-    """B5.5/B5.6 body: the writable B5.0 fields Gavel stores; others are ignored."""
+    """B5.5/B5.6 body: the writable B5.0 fields Gavel stores and the item-history inputs
+    (``field_*``, each write appends a history record); others are ignored."""
 
     consignment: Id | None = Field(default=None, description="Required on create.")
     subtitle: str | None = Field(default=None, description="The title line.")
@@ -1124,6 +1177,18 @@ class ItemInput(BaseModel):
     )
     additional_charges: list[dict[str, Any]] | None = None
     start_lot_numbering_at: int | None = Field(default=None, description="Create only.")
+    field_consignor_price: Cents | None = Field(default=None, description="History.")
+    field_dont_pay_consignor: Flag | None = Field(default=None, description="History.")
+    field_sold_agent: Id | None = Field(default=None, description="History: a user id.")
+    field_sold_for_amount: Cents | None = Field(
+        default=None, description="History (kept beside the bidding engine's hammer price)."
+    )
+    field_sold_to_bidder_id: int | None = Field(default=None, description="History: paddle.")
+    field_bidder_alias: str | None = Field(default=None, description="History.")
+    field_sold_status: str | None = Field(default=None, description="History: sold|unsold|passed.")
+    field_under_extension_status: str | None = Field(default=None, description="History.")
+    field_winner_bidder: Id | None = Field(default=None, description="History: a client id.")
+    field_withdrawn: Flag | None = Field(default=None, description="History.")
 
 
 class LotRow(BaseModel):
@@ -1180,7 +1245,10 @@ async def create_item(
         message = "Must be a whole number >= 1."
         raise RestError(422, message, errors={"start_lot_numbering_at": [message]})
     cmd = use_cases.CreateItem(
-        sale_id=sale_id, values=item_values(body), start_lot_numbering_at=start_at
+        sale_id=sale_id,
+        values=item_values(body),
+        start_lot_numbering_at=start_at,
+        history=history_values(body),
     )
     try:
         item = await use_cases.create_item(db, principal, cmd)
@@ -1207,7 +1275,9 @@ async def update_item(
     """B5.6: only the fields sent change (multifield arrays replace)."""
     item_id = _path_id(id)
     body = await json_object(request)
-    cmd = use_cases.UpdateItem(item_id=item_id, changes=item_values(body))
+    cmd = use_cases.UpdateItem(
+        item_id=item_id, changes=item_values(body), history=history_values(body)
+    )
     try:
         await use_cases.update_item(db, principal, cmd)
     except DomainError as exc:

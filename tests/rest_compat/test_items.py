@@ -56,13 +56,17 @@ CATALOGUE_UNSET: dict[str, Any] = {
             "public_message",
             "dont_pay_consignor_note",
             "printing_options",
+            "consignor_price",
+            "under_extension_status",
+            "bidder_alias",
+            "user_agent",
         )
     ),
     "post_sale": False,
     "hide_sold_information": False,
     "catalogs": [],
 }
-"""The stored descriptive fields of a lot that sets none of them."""
+"""The stored descriptive fields of a lot that sets none of them (history-fed ones too)."""
 
 
 def iso(moment: datetime) -> str:
@@ -132,6 +136,7 @@ async def test_get_item_shape(
         **{name: None for name in NOT_STORED_NULL},
         **{name: [] for name in NOT_STORED_LISTS},
         **CATALOGUE_UNSET,
+        "dont_pay_consignor": False,
         "id": str(item.id),
         "uuid": str(item.uuid),
         "label": "Item #150A",

@@ -1,8 +1,9 @@
-"""item catalogue fields
+"""item fields and history
 
 The B5.0 item fields the REST contract marks writable that had no column: text blocks, codes,
 links, year, position in the consignment, internal estimate, retail price, flags and the
-catalogue references (a JSONB row field like ``dimensions``).
+catalogue references (a JSONB row field like ``dimensions``); and ``item_history``, the
+append-only records of the B5.0 ``field_*`` sale-result inputs.
 
 Revision ID: 9c4e1f7a2b58
 Revises: 3b7d2e91f0a4
@@ -55,8 +56,53 @@ def upgrade() -> None:
     op.add_column("items", sa.Column("hide_sold_information", sa.Boolean(), server_default=sa.false(), nullable=False))
     op.add_column("items", sa.Column("catalogs", postgresql.JSONB(astext_type=sa.Text()), server_default=sa.text("'[]'::jsonb"), nullable=False))
 
+    op.create_table(
+        "item_history",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("consignor_price", sa.Numeric(precision=12, scale=2), nullable=True),
+        sa.Column("dont_pay_consignor", sa.Boolean(), nullable=True),
+        sa.Column("sold_agent_id", sa.Integer(), nullable=True),
+        sa.Column("sold_for_amount", sa.Numeric(precision=12, scale=2), nullable=True),
+        sa.Column("sold_to_bidder_number", sa.Integer(), nullable=True),
+        sa.Column("bidder_alias", sa.Text(), nullable=True),
+        sa.Column("sold_status", sa.Text(), nullable=True),
+        sa.Column("under_extension_status", sa.Text(), nullable=True),
+        sa.Column("winner_client_id", sa.Integer(), nullable=True),
+        sa.Column("withdrawn", sa.Boolean(), nullable=True),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.ForeignKeyConstraint(
+            ["item_id"], ["items.id"], name=op.f("fk_item_history_item_id_items"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_item_history_user_id_users"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["sold_agent_id"],
+            ["users.id"],
+            name=op.f("fk_item_history_sold_agent_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["winner_client_id"],
+            ["clients.id"],
+            name=op.f("fk_item_history_winner_client_id_clients"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_item_history")),
+    )
+    for column in ("item_id", "user_id", "sold_agent_id", "winner_client_id", "created_at"):
+        op.create_index(op.f(f"ix_item_history_{column}"), "item_history", [column])
+
 
 def downgrade() -> None:
+    op.drop_table("item_history")
     op.drop_column("items", "catalogs")
     op.drop_column("items", "hide_sold_information")
     op.drop_column("items", "printing_options")
