@@ -222,7 +222,7 @@ async def test_closing_a_lot_by_hand_records_it_in_history(
     assert response.status_code == 200, response.json()
     (row,) = fetched.json()["data"]
     assert (row["withdrawn"], row["consignor_price"]) == (True, "50.00")
-    first, second = await records(session, item.id)
+    _first, second = await records(session, item.id)
     assert (second.withdrawn, second.consignor_price) == (True, Decimal("50.00"))
 
 
