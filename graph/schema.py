@@ -29,6 +29,7 @@ from graph.errors import should_mask_error
 from graph.file.mutations import FileMutations
 from graph.file.queries import FileQueries
 from graph.item.editing import ItemEditingMutations
+from graph.item.history import ItemHistoryMutations
 from graph.item.mutations import ItemMutations
 from graph.item.queries import ItemQueries
 from graph.job.events import StaffEventSubscriptions
@@ -112,6 +113,7 @@ class Mutation(
     SaleMutations,
     SaleEditingMutations,
     ItemEditingMutations,
+    ItemHistoryMutations,
     ConsignmentMutations,
     FileMutations,
     ClientMutations,

@@ -18,6 +18,7 @@ from graph.context import Info
 from graph.dataloaders import Prefetch, then
 from graph.enums import ItemStatus
 from graph.filtering import list_query, page_args
+from graph.item.history import ItemHistoryEntry, history_entries
 from graph.lists import nested
 from graph.node import ModelNode, computed
 from graph.note.inputs import NoteFilter, NoteOrder
@@ -139,6 +140,32 @@ class Item(ModelNode):
         lambda item: None if item.lot_number is None else f"{item.lot_number}{item.lot_letter}",
         description='Lot number and letter as printed ("150A").',
     )
+
+    @strawberry.field(
+        description="Amount to pay the consignor, from the newest history record." + STAFF_ONLY,
+        extensions=staff_only(),
+    )
+    def consignor_price(self, parent: strawberry.Parent[models.Item], info: Info) -> Decimal | None:
+        return then(info.context.loaders.history_by_item_id.get(parent.id), _consignor_price)
+
+    @strawberry.field(
+        description="Whether the consignor is not to be paid, from the newest history record."
+        + STAFF_ONLY,
+        extensions=staff_only(),
+    )
+    def dont_pay_consignor(self, parent: strawberry.Parent[models.Item], info: Info) -> bool | None:
+        return then(info.context.loaders.history_by_item_id.get(parent.id), _dont_pay)
+
+    @strawberry.field(
+        description="The sale-result facts clerks recorded on the lot, newest first (REST "
+        "`field_*`); the newest is current. `status`, `hammerPrice` and `winner` stay the "
+        "bidding engine's. Staff only; empty for others.",
+        extensions=staff_only(),
+    )
+    def history(
+        self, parent: strawberry.Parent[models.Item], info: Info
+    ) -> list[ItemHistoryEntry]:
+        return then(info.context.loaders.history_by_item_id.get(parent.id), history_entries)
 
     @strawberry.field(description="Whether the current price has reached the reserve.")
     def reserve_met(self, parent: strawberry.Parent[models.Item]) -> bool:
@@ -273,6 +300,14 @@ class Item(ModelNode):
             order_by=order_by,
             search=search,
         )
+
+
+def _consignor_price(rows: list[models.ItemHistory]) -> Decimal | None:
+    return rows[0].consignor_price if rows else None
+
+
+def _dont_pay(rows: list[models.ItemHistory]) -> bool:
+    return bool(rows and rows[0].dont_pay_consignor)
 
 
 def _sale_start(sale: models.Sale | None) -> datetime | None:
