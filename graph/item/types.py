@@ -162,9 +162,7 @@ class Item(ModelNode):
         "bidding engine's. Staff only; empty for others.",
         extensions=staff_only(),
     )
-    def history(
-        self, parent: strawberry.Parent[models.Item], info: Info
-    ) -> list[ItemHistoryEntry]:
+    def history(self, parent: strawberry.Parent[models.Item], info: Info) -> list[ItemHistoryEntry]:
         return then(info.context.loaders.history_by_item_id.get(parent.id), history_entries)
 
     @strawberry.field(description="Whether the current price has reached the reserve.")
