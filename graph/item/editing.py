@@ -148,7 +148,8 @@ class ItemFieldsInput:
         default=UNSET, description="Catalogue printing options."
     )
     hide_sold_information: bool | None = strawberry.field(
-        default=UNSET, description="Hide the result on the public catalogue."
+        default=UNSET,
+        description="Ask public catalogues to hide the lot's result (the API still returns it).",
     )
     catalogs: list[CatalogInput] | None = strawberry.field(
         default=UNSET,

@@ -120,7 +120,7 @@ class Item(ModelNode):
     )
     printing_options: str | None = strawberry.field(description="Catalogue printing options.")
     hide_sold_information: bool = strawberry.field(
-        description="Whether the result is to be hidden on the public catalogue."
+        description="Asks public catalogues to hide the lot's result (the API still returns it)."
     )
     catalogs: list[Catalog] = computed(
         lambda item: catalog_rows(item.catalogs),
