@@ -485,7 +485,8 @@ async def represent_all(
     neighbours = await lot_neighbours_by_item_ids(db, principal, ids)
     histories = await latest_history_by_item_ids(db, ids)
     agent_ids = sorted({h.sold_agent_id for h in histories if h and h.sold_agent_id is not None})
-    agents = _by_id(await users_by_ids(db, principal, agent_ids)) if principal.is_staff else {}
+    staff_agents = principal.is_staff and agent_ids
+    agents = _by_id(await users_by_ids(db, principal, agent_ids)) if staff_agents else {}
     now = datetime.now(UTC)
 
     def image(file: models.File) -> dict[str, str]:
