@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime
 
 import pytest
@@ -55,3 +56,31 @@ async def test_an_amount_no_column_holds_is_bad_input(
     body = await graphql(ITEMS_ESTIMATED, {"a": amount}, as_=staff)
 
     assert_graphql_error(body, code="BAD_USER_INPUT")
+
+
+def _gid(type_name: str, database_id: int) -> str:
+    return base64.b64encode(f"{type_name}:{database_id}".encode()).decode()
+
+
+async def test_ids_beyond_postgresql_integers_name_nothing(
+    graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    staff = await factories.create_staff(session)
+    huge = _gid("Sale", 99_999_999_999)
+
+    node = await graphql("query($id: ID!) { node(id: $id) { id } }", {"id": huge}, as_=staff)
+    filtered = await graphql.data(
+        "query($s: ID!) { items(filter: {saleId: {eq: $s}}) { totalCount } }",
+        {"s": huge},
+        as_=staff,
+    )
+    updated = await graphql(
+        'mutation($id: ID!) { updateSale(input: {id: $id, title: "x"}) { errors { code } } }',
+        {"id": huge},
+        as_=staff,
+    )
+
+    assert node == {"data": {"node": None}}
+    assert filtered == {"items": {"totalCount": 0}}
+    error = assert_graphql_error(updated, code="NOT_FOUND")  # as for any unknown sale
+    assert error["message"] == "Sale not found."
