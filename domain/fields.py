@@ -19,6 +19,8 @@ from domain.errors import RuleViolation, RuleViolations, UserErrorCode
 
 CENT = Decimal("0.01")
 RATE_STEP = Decimal("0.0001")
+MONEY_LIMIT = Decimal("10000000000")
+"""Amounts are stored as NUMERIC(12, 2): below ten billion."""
 
 # ISO 4217 active codes (the alphabetic list; funds and precious metals left out).
 _ISO_4217_CODES = """
@@ -35,6 +37,8 @@ ISO_4217 = frozenset(_ISO_4217_CODES.split())
 LOT = re.compile(r"^(\d{1,9})([A-Za-z]{0,3})$")
 LOT_LETTER = re.compile(r"^[A-Za-z]{0,3}$")
 MAX_LOT_NUMBER = 999_999_999
+MAX_INT = 2_147_483_647
+"""The largest value of a PostgreSQL ``integer`` column."""
 
 
 @dataclass(slots=True)
@@ -68,6 +72,8 @@ class Checks:
             return
         if not value.is_finite() or value < 0:
             self.fail(name, UserErrorCode.INVALID_AMOUNT, f"`{name}` must not be negative.")
+        elif value >= MONEY_LIMIT:
+            self.fail(name, UserErrorCode.INVALID_AMOUNT, f"`{name}` must be below {MONEY_LIMIT}.")
         elif value != value.quantize(CENT):
             self.fail(
                 name, UserErrorCode.INVALID_AMOUNT, f"`{name}` must have at most two decimals."
@@ -100,6 +106,31 @@ class Checks:
     def non_negative(self, name: str, value: int | None) -> None:
         if value is not None and value < 0:
             self.fail(name, UserErrorCode.INVALID, f"`{name}` must not be negative.")
+
+    def text(self, name: str, value: Any, max_length: int) -> None:
+        """Text of at most ``max_length`` characters (null allowed)."""
+        if value is None:
+            return
+        if not isinstance(value, str):
+            self.fail(name, UserErrorCode.INVALID, f"`{name}` must be text.")
+        elif len(value) > max_length:
+            self.fail(
+                name, UserErrorCode.INVALID, f"`{name}` must be at most {max_length} characters."
+            )
+
+    def whole(self, name: str, value: Any, low: int, high: int) -> None:
+        """A whole number from ``low`` to ``high`` (null allowed; a boolean is not a number)."""
+        if value is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(name, UserErrorCode.INVALID, f"`{name}` must be a whole number.")
+        elif not low <= value <= high:
+            self.fail(name, UserErrorCode.INVALID, f"`{name}` must be from {low} to {high}.")
+
+    def flag(self, name: str, value: Any) -> None:
+        """True or false (null is the caller's ``not_null`` rule)."""
+        if value is not None and not isinstance(value, bool):
+            self.fail(name, UserErrorCode.INVALID, f"`{name}` must be true or false.")
 
     def in_order(
         self, first: str, first_value: datetime | None, last: str, last_value: datetime | None

@@ -26,9 +26,13 @@ default 1, in a sale without numbered lots); in a locked sale it is created unnu
 (bulk edit, renumbering, moves) are checked on their final state, so swapping two lots' numbers
 works: the rows are first unnumbered, then numbered, in one transaction.
 
-**Row fields** (``dimensions``, ``additional_charges``) are replaced as a whole and checked by
-``domain.rows``; a lot's charges stay editable after it closes (shipping is often known only
-then) and are billed after the lot on its buyer's invoice.
+**Row fields** (``dimensions``, ``additional_charges``, ``catalogs``) are replaced as a whole
+and checked by ``domain.rows``; a lot's charges stay editable after it closes (shipping is often
+known only then) and are billed after the lot on its buyer's invoice.
+
+**Descriptive fields** (``CATALOGUE``: text blocks, codes, links, year, position in the
+consignment, internal estimate, retail price, flags) carry no rule beyond their type and bounds;
+they stay editable whatever the lot's state, and clones copy them.
 
 **Term fields** (``categories``, ``tags``, ``country``, … ``domain.terms.ITEM_FIELDS``) are
 resolved by ``domain.terms`` (ids or labels, unknown ones ``NOT_FOUND`` at ``categories.1``) and
@@ -56,18 +60,72 @@ from db.queries import catalogue as queries
 from db.queries.item import lock_item
 from db.queries.term import ITEM_LINKS, term_ids_by_owner
 from db.session import OperationDB
-from domain import audit, responsible, terms
+from domain import audit, item_history, responsible, terms
 from domain import rows as row_fields
 from domain.bidding.closing import close_finished_sales, leading_clients
 from domain.bulk import MAX_ROWS, BulkResult, ErrorPolicy, RowResult, row_path
 from domain.errors import Forbidden, NotFound, RuleViolation, UserErrorCode
-from domain.fields import Checks, camel, parse_lot
+from domain.fields import MAX_INT, Checks, camel, parse_lot
 from domain.principal import Principal
 from realtime.events import EntityUpdated, Event, ItemBulk, ItemUpdated
 from realtime.publish import publish
 
+LONG_TEXT = 100_000
+SHORT_TEXT = 255
+URL_TEXT = 2048
+TEXTS = {
+    **dict.fromkeys(
+        (
+            "footer",
+            "caption",
+            "literature",
+            "essay",
+            "provenance",
+            "ex",
+            "public_message",
+            "dont_pay_consignor_note",
+            "printing_options",
+            "signed_locations",
+        ),
+        LONG_TEXT,
+    ),
+    **dict.fromkeys(
+        (
+            "item_type",
+            "grade",
+            "consignor_reference_number",
+            "buy_now_setting",
+            "reserve_type",
+            "product_tax_code",
+            "harmonized_code",
+            "art_work_type",
+        ),
+        SHORT_TEXT,
+    ),
+    **dict.fromkeys(("video_url", "pdf_url", "certificate_link", "reference_link"), URL_TEXT),
+}
+"""The catalogue's text fields and their longest value. Links are text (Circuit stores relative
+paths and bare hosts too), so only their length is checked."""
+MIN_YEAR, MAX_YEAR = -9999, 9999
+"""A year has up to four digits; negative years are BC."""
+WHOLE_NUMBERS = {
+    "position_of_consignment": (0, MAX_INT),
+    "shipping_id": (0, MAX_INT),
+    "year": (MIN_YEAR, MAX_YEAR),
+}
+FLAGS = ("post_sale", "hide_sold_information")
+CATALOGUE = (
+    *TEXTS,
+    *WHOLE_NUMBERS,
+    *FLAGS,
+    "estimate_internal",
+    "retail_price",
+    "catalogs",
+)
+"""Descriptive fields with no rule beyond their own type (REST B5.0)."""
 WRITABLE = frozenset(
     {
+        *CATALOGUE,
         "title",
         "description",
         "published",
@@ -88,8 +146,8 @@ WRITABLE = frozenset(
 )
 TERM_FIELDS = terms.ITEM_FIELDS
 PRICES = ("starting_price", "reserve_price", "buy_now_price", "minimum_price")
-MONEY = ("estimate_low", "estimate_high", *PRICES)
-NOT_NULL = ("title", "published", "starting_price", "lot_letter")
+MONEY = ("estimate_low", "estimate_high", "estimate_internal", "retail_price", *PRICES)
+NOT_NULL = ("title", "published", "starting_price", "lot_letter", *FLAGS)
 LOT_FIELDS = ("lot_number", "lot_letter")
 CLONED = (
     "title",
@@ -105,6 +163,7 @@ CLONED = (
     "dimensions",
     "additional_charges",
     "auctioneer_notes",
+    *CATALOGUE,
 )
 STATUS_TARGETS = frozenset(
     {
@@ -125,19 +184,23 @@ Lot = tuple[int, str]
 
 @dataclass(frozen=True, slots=True)
 class CreateItem:
-    """A new lot in ``sale_id``; ``values`` maps writable fields (snake_case) to values."""
+    """A new lot in ``sale_id``; ``values`` maps writable fields (snake_case) to values and
+    ``history`` the first history record's (``domain.item_history``), if any."""
 
     sale_id: int
     values: Mapping[str, Any]
     start_lot_numbering_at: int | None = None
+    history: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
 class UpdateItem:
-    """Only the fields present in ``changes`` change."""
+    """Only the fields present in ``changes`` change; a non-empty ``history`` appends a history
+    record (alone, it leaves the lot's own fields unchecked, REST B5.6)."""
 
     item_id: int
     changes: Mapping[str, Any] = field(default_factory=dict)
+    history: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,8 +320,11 @@ async def _check_item(
         sent["additional_charges"] = row_fields.charges(
             checks, sent["additional_charges"], row_fields.ITEM_ATTACHMENTS
         )
+    if "catalogs" in sent:
+        sent["catalogs"] = row_fields.catalogs(checks, sent["catalogs"])
     state = _state(item, sent)
     checks.not_null(sent, NOT_NULL)
+    _check_catalogue(checks, sent)
     if not checks.failed("title") and ("title" in sent or item is None):
         checks.required_text("title", state["title"])
     for name in MONEY:
@@ -300,6 +366,19 @@ async def _check_terms(
             found = await term_ids_by_owner(db.session, ITEM_LINKS, [item.id])
             current = found.get(item.id, {}).get("categories", [])
         sent["categories"] = [] if main is None else [main, *(c for c in current if c != main)]
+
+
+def _check_catalogue(checks: Checks, sent: Mapping[str, Any]) -> None:
+    """The types and bounds of the descriptive fields sent (``CATALOGUE``)."""
+    for name, limit in TEXTS.items():
+        if name in sent:
+            checks.text(camel(name), sent[name], limit)
+    for name, (low, high) in WHOLE_NUMBERS.items():
+        if name in sent:
+            checks.whole(camel(name), sent[name], low, high)
+    for name in FLAGS:
+        if name in sent:
+            checks.flag(camel(name), sent[name])
 
 
 async def _check_references(
@@ -447,6 +526,7 @@ async def create_item(db: OperationDB, principal: Principal, cmd: CreateItem) ->
             checks.fail(
                 "startLotNumberingAt", UserErrorCode.INVALID, "`startLotNumberingAt` must be >= 1."
             )
+        await item_history.check(db, checks, cmd.history)
         lot = _lot_of(_state(None, values))
         if (
             lot is not None
@@ -480,6 +560,8 @@ async def create_item(db: OperationDB, principal: Principal, cmd: CreateItem) ->
             item,
             also={**audit.diff({}, sent_terms), **links},
         )
+        if cmd.history:
+            await item_history.append(db, principal, item, cmd.history)
         await publish(session, *_item_events(item, principal, "created"))
     return item
 
@@ -495,7 +577,9 @@ async def update_item(db: OperationDB, principal: Principal, cmd: UpdateItem) ->
         sale = await queries.lock_sale(db, item.sale_id)
         assert sale is not None  # items.sale_id is a non-null foreign key
         checks = Checks()
-        await _check_item(db, checks, sale, item, changes)
+        if changes or not cmd.history:
+            await _check_item(db, checks, sale, item, changes)
+        await item_history.check(db, checks, cmd.history)
         lot = _lot_of(_state(item, changes))
         moves_lot = lot != _lot_of(_state(item, {}))
         if (
@@ -516,14 +600,17 @@ async def update_item(db: OperationDB, principal: Principal, cmd: UpdateItem) ->
         await session.flush()
         await _write_terms(session, item.id, new)
         links = await _write_responsible(session, item, changes)
-        if await audit.record_updated(
+        edited = await audit.record_updated(
             session,
             principal,
             models.EntityType.ITEM,
             item,
             before,
             also={**audit.diff(old, new), **links},
-        ):
+        )
+        if cmd.history:
+            await item_history.append(db, principal, item, cmd.history)
+        if edited or cmd.history:
             await publish(session, *_item_events(item, principal, "edited"))
     return item
 
@@ -656,6 +743,8 @@ async def bulk_update_items(
     """
     _staff(principal)
     _check_size(len(cmd.rows))
+    if any(row.history for row in cmd.rows):
+        raise ValueError("bulk updates write no item history")
     rows = [_fields(row.changes) for row in cmd.rows]
     results: list[RowResult[models.Item]] = [RowResult(index) for index in range(len(rows))]
     async with db.transaction() as session:
@@ -877,6 +966,7 @@ async def update_item_statuses(
             item.closed_at = item.closed_at or when
             await session.flush()
             await audit.record_updated(session, principal, models.EntityType.ITEM, item, before)
+            await item_history.append(db, principal, item, _status_history(cmd.status))
             events += _item_events(item, principal, "status", force_reload=True)
             written += 1
         result = BulkResult(results, written)
@@ -894,6 +984,13 @@ async def update_item_statuses(
             )
             await publish(session, *events)
     return result
+
+
+def _status_history(status: models.ItemStatus) -> dict[str, Any]:
+    """The history record of closing a lot by hand (REST B5.3)."""
+    if status is models.ItemStatus.WITHDRAWN:
+        return {"withdrawn": True}
+    return {"sold_status": status.value, "withdrawn": False}
 
 
 # -- clone and move ------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Multi-row JSON fields (REST A12.9): additional charges, dimensions, shipping methods, finder
-fees and external ids, validated and put in their stored form in one place for every entity
-that has them.
+fees, external ids and catalogue references, validated and put in their stored form in one
+place for every entity that has them.
 
 Each field is replaced as a whole. A cleaner reads the rows a client sent (snake_case keys,
 Decimals or decimal strings), records one violation per broken rule on a ``Checks`` with the
@@ -264,3 +264,44 @@ def stored_commission(value: Any) -> tuple[Decimal | None, Decimal | None]:
         percent = _decimal(text.removesuffix("%"))
         return (None if percent is None else percent / 100), None
     return None, _decimal(text)
+
+
+# -- catalogue references ------------------------------------------------------------------
+
+CATALOG_TEXT = 255
+
+
+def catalog_row(checks: Checks, where: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    """A lot's entry in a reference catalogue (REST B5.0 ``catalogs``).
+
+    ``{catalog_name, catalog_number, ordering_number (int >= 0), catalog_value (>= 0)}``; the
+    row needs a catalogue name or number, and the value is stored as a two-decimal string.
+    """
+    cleaned: dict[str, Any] = {}
+    for key in ("catalog_name", "catalog_number"):
+        value = row.get(key)
+        if value is not None and not isinstance(value, str):
+            checks.fail(f"{where}.{camel(key)}", UserErrorCode.INVALID, "Must be text.")
+        elif value is not None and len(value.strip()) > CATALOG_TEXT:
+            checks.fail(
+                f"{where}.{camel(key)}",
+                UserErrorCode.INVALID,
+                f"Must be at most {CATALOG_TEXT} characters.",
+            )
+        cleaned[key] = _text(row, key)
+    if not cleaned["catalog_name"] and not cleaned["catalog_number"]:
+        checks.fail(
+            where, UserErrorCode.REQUIRED, "A catalogue row needs a catalogue name or number."
+        )
+    cleaned["ordering_number"] = _count(
+        checks, f"{where}.orderingNumber", row.get("ordering_number"), "ordering number"
+    )
+    cleaned["catalog_value"] = _amount(
+        checks, f"{where}.catalogValue", row.get("catalog_value"), "catalogue value"
+    )
+    return cleaned
+
+
+def catalogs(checks: Checks, value: Any) -> list[dict[str, Any]]:
+    """Catalogue reference rows as stored (the value >= 0 as a two-decimal string)."""
+    return rows(checks, "catalogs", value, catalog_row)

@@ -18,6 +18,7 @@ from strawberry import relay
 from strawberry.utils.str_converters import to_camel_case
 
 from db.queries.listing import Condition, ListError, ListQuery, PageArgs, Sort
+from domain.fields import MAX_INT
 from graph.errors import BadUserInputError
 
 E = TypeVar("E")
@@ -77,13 +78,25 @@ class EnumFilter(Generic[E]):
     in_: list[E] | None = strawberry.field(default=None, name="in", description="Any of.")
 
 
+NO_ROW = 0
+"""An id no row has: what a well-formed ID beyond PostgreSQL's integer decodes to, so it is
+not found like any other unknown id instead of failing in the database."""
+
+
+def database_id(node_id: str) -> int:
+    """The integer id a global ID carries (``ValueError`` if it is none); ``NO_ROW`` for one
+    outside 1 to ``MAX_INT``."""
+    number = int(node_id)
+    return number if 0 < number <= MAX_INT else NO_ROW
+
+
 def decode_id(value: str | relay.GlobalID, type_name: str, field: str = "id") -> int:
     """The database id inside a global ID of ``type_name``; a clear error for anything else."""
     try:
         gid = value if isinstance(value, relay.GlobalID) else relay.GlobalID.from_id(value)
         if gid.type_name != type_name:
             raise ValueError
-        return int(gid.node_id)
+        return database_id(gid.node_id)
     except ValueError:
         article = "an" if type_name[:1].upper() in "AEIOU" else "a"
         raise BadUserInputError(

@@ -414,6 +414,11 @@ class Loaders:
         """Each item's image files in display order."""
         return self._by_id(file_queries.images_by_item_ids)
 
+    @cached_property
+    def history_by_item_id(self) -> BatchLoader[int, list[models.ItemHistory]]:
+        """Each item's history records, newest first (staff-only fields read them)."""
+        return BatchLoader(partial(item_queries.history_by_item_ids, self.db))
+
     def consignments_by_consignor_id(self, query: ListQuery, args: PageArgs) -> PageLoader:
         return self._page_by_parent(
             "consignments_by_consignor_id",

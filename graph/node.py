@@ -16,6 +16,7 @@ from strawberry.types.field import StrawberryField
 from graph.context import Info
 from graph.dataloaders import PREFETCHES, Prefetch
 from graph.errors import BadUserInputError
+from graph.filtering import database_id
 
 
 class ComputedField(StrawberryField):
@@ -61,7 +62,7 @@ class ModelNode(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
         try:
-            ids = [int(node_id) for node_id in node_ids]
+            ids = [database_id(node_id) for node_id in node_ids]
         except ValueError:
             raise BadUserInputError(f"malformed {cls.__name__} ID") from None
         loader = getattr(info.context.loaders, cls.__loader__)

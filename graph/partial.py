@@ -14,6 +14,7 @@ from strawberry import relay
 
 from db import models
 from graph.errors import BadUserInputError
+from graph.filtering import database_id
 
 
 def plain(value: Any) -> Any:
@@ -54,7 +55,7 @@ def decode_subject(value: str, field: str) -> tuple[models.EntityType, int]:
     """The entity type and database id in the global ID of any attachable entity."""
     try:
         gid = relay.GlobalID.from_id(value)
-        return SUBJECT_TYPES[gid.type_name], int(gid.node_id)
+        return SUBJECT_TYPES[gid.type_name], database_id(gid.node_id)
     except (ValueError, KeyError):
         kinds = ", ".join(SUBJECT_TYPES)
         raise BadUserInputError(

@@ -1,6 +1,6 @@
 """Typed rows of the multi-row fields (``domain.rows``): additional charges, dimensions,
-shipping methods, finder fees and external ids, as inputs (turned into the domain's row dicts)
-and as the output types that read the stored JSON rows back."""
+shipping methods, finder fees, external ids and catalogue references, as inputs (turned into
+the domain's row dicts) and as the output types that read the stored JSON rows back."""
 
 from __future__ import annotations
 
@@ -134,6 +134,52 @@ def dimension_rows(rows: StoredRows) -> list[Dimension]:
             weight=_measure(row.get("weight")),
             type=str(row.get("type") or ""),
             packed_date=_date(row.get("packed_date")),
+        )
+        for row in rows or ()
+    ]
+
+
+# -- catalogue references ------------------------------------------------------------------
+
+
+@strawberry.input(description="Where a lot appears in a reference catalogue.")
+class CatalogInput:
+    catalog_name: str = strawberry.field(
+        default="", description="The catalogue (Michel, Scott, …); a name or a number is needed."
+    )
+    catalog_number: str = strawberry.field(
+        default="", description="The lot's number in that catalogue."
+    )
+    ordering_number: int | None = strawberry.field(
+        default=None, description="Display order of this reference (zero or more)."
+    )
+    catalog_value: Decimal | None = strawberry.field(
+        default=None, description="The value the catalogue gives the lot (zero or more)."
+    )
+
+    def to_row(self) -> dict[str, Any]:
+        names = ("catalog_name", "catalog_number", "ordering_number", "catalog_value")
+        return {name: getattr(self, name) for name in names}
+
+
+@strawberry.type(description="Where a lot appears in a reference catalogue.")
+class Catalog:
+    catalog_name: str = strawberry.field(description="The catalogue (Michel, Scott, …).")
+    catalog_number: str = strawberry.field(description="The lot's number in that catalogue.")
+    ordering_number: int | None = strawberry.field(description="Display order of this reference.")
+    catalog_value: Decimal | None = strawberry.field(
+        description="The value the catalogue gives the lot."
+    )
+
+
+def catalog_rows(rows: StoredRows) -> list[Catalog]:
+    """The stored catalogue rows, typed."""
+    return [
+        Catalog(
+            catalog_name=str(row.get("catalog_name") or ""),
+            catalog_number=str(row.get("catalog_number") or ""),
+            ordering_number=_int(row.get("ordering_number")),
+            catalog_value=decimal_or_none(row.get("catalog_value")),
         )
         for row in rows or ()
     ]

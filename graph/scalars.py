@@ -1,17 +1,30 @@
-"""Custom scalars: money as a two-decimal string, never a float."""
+"""Custom scalars: money as a two-decimal string, never a float; moments that PostgreSQL can
+store."""
 
 from __future__ import annotations
 
 import typing
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+import dateutil.parser
 import strawberry
 from strawberry.types.scalar import ScalarDefinition
 
 from graph.errors import BadUserInputError
 
 CENT = Decimal("0.01")
+LARGEST_DIGITS = 18
+"""Amounts and measures of 10**18 or more are refused (no column holds them)."""
+
+
+def _bounded(number: Decimal, value: Any) -> Decimal:
+    if not number.is_finite():
+        raise BadUserInputError(f"{value!r} is not a finite number")
+    if number.adjusted() >= LARGEST_DIGITS:  # no arithmetic: 1e1000000 would overflow
+        raise BadUserInputError(f"{value!r} is too large")
+    return number
 
 
 def serialize_money(value: Decimal) -> str:
@@ -27,8 +40,7 @@ def parse_money(value: Any) -> Decimal:
         amount = Decimal(str(value).strip())
     except InvalidOperation as exc:
         raise BadUserInputError(f"{value!r} is not a decimal number") from exc
-    if not amount.is_finite():
-        raise BadUserInputError("Decimal must be finite")
+    _bounded(amount, value)
     if amount != amount.quantize(CENT):
         raise BadUserInputError(f"{value!r} has more than two decimals")
     return amount.quantize(CENT)
@@ -80,7 +92,7 @@ def parse_measure(value: Any) -> Decimal:
         number = Decimal(str(value).strip())
     except InvalidOperation as exc:
         raise BadUserInputError(f"{value!r} is not a decimal number") from exc
-    if not number.is_finite() or number != number.quantize(CENT):
+    if _bounded(number, value) != number.quantize(CENT):
         raise BadUserInputError(f"{value!r} is not a number with at most two decimals")
     return number
 
@@ -93,5 +105,33 @@ MEASURE = strawberry.scalar(
     parse_value=parse_measure,
 )
 
-SCALARS: dict[object, ScalarDefinition] = {Decimal: MONEY, Rate: RATE, Measure: MEASURE}
+
+def parse_datetime(value: Any) -> datetime:
+    """An ISO 8601 date or date-time as an aware moment (UTC when no offset is given) that
+    stays within years 1-9999 in UTC, PostgreSQL's and Python's common range."""
+    if not isinstance(value, str):
+        raise BadUserInputError(f"{value!r} is not an ISO 8601 date-time")
+    try:
+        moment: datetime = dateutil.parser.isoparse(value)
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=UTC)
+        moment.astimezone(UTC)
+    except (ValueError, OverflowError) as exc:
+        raise BadUserInputError(f"{value!r} is not an ISO 8601 date-time in years 1-9999") from exc
+    return moment
+
+
+DATETIME = strawberry.scalar(
+    name="DateTime",
+    description="Date with time (isoformat). Inputs without an offset are UTC.",
+    serialize=lambda value: value.isoformat(),
+    parse_value=parse_datetime,
+)
+
+SCALARS: dict[object, ScalarDefinition] = {
+    Decimal: MONEY,
+    Rate: RATE,
+    Measure: MEASURE,
+    datetime: DATETIME,
+}
 """``StrawberryConfig.scalar_map``: Python types to their GraphQL scalars."""

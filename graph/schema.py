@@ -30,6 +30,7 @@ from graph.extensions import RefuseNulCharacters
 from graph.file.mutations import FileMutations
 from graph.file.queries import FileQueries
 from graph.item.editing import ItemEditingMutations
+from graph.item.history import ItemHistoryMutations
 from graph.item.mutations import ItemMutations
 from graph.item.queries import ItemQueries
 from graph.job.events import StaffEventSubscriptions
@@ -116,6 +117,7 @@ class Mutation(
     SaleMutations,
     SaleEditingMutations,
     ItemEditingMutations,
+    ItemHistoryMutations,
     ConsignmentMutations,
     FileMutations,
     ClientMutations,

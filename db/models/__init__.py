@@ -18,7 +18,7 @@ from db.models.enums import (
     SaleStatus,
     TransactionType,
 )
-from db.models.item import Consignment, Item, ItemImage
+from db.models.item import Consignment, Item, ItemHistory, ItemImage
 from db.models.job import JobNote
 from db.models.order import Order, OrderLine, OrderNumberCounter, Transaction
 from db.models.rate_limit import RateLimitCounter
@@ -53,6 +53,7 @@ __all__ = [
     "EntityType",
     "File",
     "Item",
+    "ItemHistory",
     "ItemImage",
     "ItemResponsibleUser",
     "ItemStatus",

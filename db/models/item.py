@@ -89,6 +89,38 @@ class Item(SQLModel, table=True):
     dimensions: list[dict[str, Any]] = json_field()
     additional_charges: list[dict[str, Any]] = json_field()
     auctioneer_notes: str | None = text()
+    position_of_consignment: int | None = integer()
+    footer: str | None = text()
+    caption: str | None = text()
+    literature: str | None = text()
+    essay: str | None = text()
+    provenance: str | None = text()
+    ex: str | None = text()
+    """Ex-collection: the collections the lot passed through."""
+    item_type: str | None = text()
+    grade: str | None = text()
+    year: int | None = integer()
+    consignor_reference_number: str | None = text()
+    estimate_internal: Decimal | None = money()
+    retail_price: Decimal | None = money()
+    buy_now_setting: str | None = text()
+    reserve_type: str | None = text()
+    video_url: str | None = text()
+    pdf_url: str | None = text()
+    certificate_link: str | None = text()
+    reference_link: str | None = text()
+    product_tax_code: str | None = text()
+    harmonized_code: str | None = text()
+    signed_locations: str | None = text()
+    art_work_type: str | None = text()
+    shipping_id: int | None = integer()
+    post_sale: bool = flag(False)
+    public_message: str | None = text()
+    dont_pay_consignor_note: str | None = text()
+    printing_options: str | None = text()
+    hide_sold_information: bool = flag(False)
+    catalogs: list[dict[str, Any]] = json_field()
+    """Catalogue references ``{catalog_number, catalog_name, ordering_number, catalog_value}``."""
     created_at: datetime = created_at_field()
     updated_at: datetime = updated_at_field()
 
@@ -112,3 +144,29 @@ class ItemImage(SQLModel, table=True):
         )
     )
     position: int = integer(default=0)
+
+
+class ItemHistory(SQLModel, table=True):
+    """One record of a lot's sale-result facts as a clerk entered them (REST B5 ``field_*``).
+
+    Append-only: every write adds a record holding the previous record's values with the sent
+    ones applied, so the latest record alone is the lot's current history.
+    """
+
+    __tablename__ = "item_history"
+
+    id: int = Field(default=None, primary_key=True)
+    item_id: int = fk("items.id", nullable=False, ondelete="CASCADE")
+    user_id: int | None = fk("users.id", ondelete="SET NULL")
+    """Who recorded it (null for the system)."""
+    consignor_price: Decimal | None = money()
+    dont_pay_consignor: bool | None = Field(default=None, sa_column=sa.Column(sa.Boolean))
+    sold_agent_id: int | None = fk("users.id", ondelete="SET NULL")
+    sold_for_amount: Decimal | None = money()
+    sold_to_bidder_number: int | None = integer()
+    bidder_alias: str | None = text()
+    sold_status: str | None = text()
+    under_extension_status: str | None = text()
+    winner_client_id: int | None = fk("clients.id", ondelete="SET NULL")
+    withdrawn: bool | None = Field(default=None, sa_column=sa.Column(sa.Boolean))
+    created_at: datetime = created_at_field()

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import col
 
@@ -44,6 +46,7 @@ ITEM_LIST = ListSpec(
         "lot_number": I.lot_number,
         "lot_letter": I.lot_letter,
         "lot_text": lot_text_expression(),
+        "position_of_consignment": I.position_of_consignment,
         "text": sa.func.concat_ws(" ", col(I.title), col(I.description)),
         "consignor_symbol": consignor_symbol_expression(),
         "title": I.title,
@@ -64,6 +67,7 @@ ITEM_LIST = ListSpec(
             "lot",
             "lot_number",
             "lot_letter",
+            "position_of_consignment",
             "title",
             "status",
             "estimate_low",
@@ -126,3 +130,43 @@ async def lot_neighbours_by_item_ids(
         after = None if row[4] is None else (row[4], row[5], row[6] or "")
         found[row[0]] = (before, after)
     return [found.get(i, (None, None)) for i in ids]
+
+
+def _latest_history(ids: Sequence[int]) -> Select[Any]:
+    H = models.ItemHistory
+    newest = (
+        sa.select(sa.func.max(col(H.id)))
+        .where(col(H.item_id).in_(set(ids)))
+        .group_by(col(H.item_id))
+    )
+    return sa.select(H).where(col(H.id).in_(newest))
+
+
+async def latest_history_by_item_ids(
+    db: OperationDB, ids: Sequence[int]
+) -> list[models.ItemHistory | None]:
+    """The newest history record of each item (None without one), aligned with ``ids``."""
+    found = {record.item_id: record for record in await db.all(_latest_history(ids))}
+    return [found.get(i) for i in ids]
+
+
+async def latest_item_history(session: AsyncSession, item_id: int) -> models.ItemHistory | None:
+    """The item's newest history record, inside a use case's transaction."""
+    record: models.ItemHistory | None = (
+        await session.execute(_latest_history([item_id]))
+    ).scalar_one_or_none()
+    return record
+
+
+async def history_by_item_ids(
+    db: OperationDB, ids: Sequence[int]
+) -> list[list[models.ItemHistory]]:
+    """Every history record of each item, newest first, aligned with ``ids``."""
+    H = models.ItemHistory
+    statement = (
+        sa.select(H).where(col(H.item_id).in_(set(ids))).order_by(col(H.item_id), col(H.id).desc())
+    )
+    found: dict[int, list[models.ItemHistory]] = {i: [] for i in ids}
+    for record in await db.all(statement):
+        found[record.item_id].append(record)
+    return [found[i] for i in ids]

@@ -533,6 +533,7 @@ class _Builder:
                 "lot_letter": "",
                 "title": text.title,
                 "description": text.description,
+                "provenance": text.provenance,
                 "published": True,
                 "status": status.value,
                 "estimate_low": _money(low),

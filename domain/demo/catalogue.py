@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from faker import Faker
@@ -77,6 +77,7 @@ class LotText:
     description: str
     estimate_low: Decimal
     estimate_high: Decimal
+    provenance: str | None = None
 
 
 def _estimate(rng: random.Random, low_min: int, low_max: int) -> tuple[Decimal, Decimal]:
@@ -122,6 +123,7 @@ class LotWriter:
 
     def __init__(self, rng: random.Random, seed: int) -> None:
         self.rng = rng
+        self._last_provenance: str | None = None
         self.fake = Faker("en_GB")
         self.fake.seed_instance(seed)
         self.artist_fakers: list[tuple[Faker, str]] = []
@@ -150,7 +152,9 @@ class LotWriter:
 
     def lot(self, category: str) -> LotText:
         """A lot of the leaf ``category``."""
-        return self._writers[category]()
+        self._last_provenance = None
+        text = self._writers[category]()
+        return replace(text, provenance=self._last_provenance)
 
     # -- shared pieces -------------------------------------------------------------------
 
@@ -162,17 +166,19 @@ class LotWriter:
         year = rng.randint(1955, 2015)
         return rng.choice(
             (
-                f"Provenance: private collection, {fake.city()}.",
-                f"Provenance: by descent in the {fake.last_name()} family.",
-                f"Provenance: acquired from {fake.last_name()} & {fake.last_name()}, "
+                f"Private collection, {fake.city()}.",
+                f"By descent in the {fake.last_name()} family.",
+                f"Acquired from {fake.last_name()} & {fake.last_name()}, "
                 f"{fake.city()}, {year}; thence by descent.",
-                f"Provenance: the collection of the late {fake.name()}.",
-                f"Provenance: sold at auction, {fake.city()}, {year}; private collection.",
+                f"The collection of the late {fake.name()}.",
+                f"Sold at auction, {fake.city()}, {year}; private collection.",
             )
         )
 
     def _notes(self, *lines: str) -> str:
-        return "\n\n".join((*lines, self._provenance(), f"Condition: {self._pick(_CONDITION)}"))
+        """The description's lines and condition; the provenance goes to its own field."""
+        self._last_provenance = self._provenance()
+        return "\n\n".join((*lines, f"Condition: {self._pick(_CONDITION)}"))
 
     def _artist(self, born_from: int = 1580, born_to: int = 1900) -> str:
         fake, nationality = self.rng.choice(self.artist_fakers)

@@ -26,7 +26,7 @@ from domain.files import (
 from graph.context import Info
 from graph.errors import BadUserInputError, GavelError, from_domain
 from graph.file.types import File
-from graph.filtering import decode_id, decode_ids
+from graph.filtering import database_id, decode_id, decode_ids
 from graph.payloads import UserError, user_errors
 from graph.permissions import STAFF
 
@@ -147,7 +147,7 @@ def _attachment(entity_id: strawberry.ID | None) -> Attachment | None:
     try:
         gid = relay.GlobalID.from_id(entity_id)
         entity_type = ATTACHABLE_TYPES[gid.type_name]
-        return Attachment(entity_type, int(gid.node_id))
+        return Attachment(entity_type, database_id(gid.node_id))
     except (ValueError, KeyError):
         raise BadUserInputError(
             "`entityId` must be the ID of an entity files attach to", field="entityId"

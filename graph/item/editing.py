@@ -18,7 +18,7 @@ from graph.enums import ItemStatus
 from graph.filtering import decode_id, decode_ids
 from graph.payloads import UserError, user_errors
 from graph.permissions import STAFF
-from graph.rows import ChargeRowInput, DimensionInput
+from graph.rows import CatalogInput, ChargeRowInput, DimensionInput
 from graph.term.inputs import TERM_IDS, decode_terms
 from graph.user.types import RESPONSIBLE_USERS_INPUT
 
@@ -120,6 +120,88 @@ class ItemFieldsInput:
     )
     responsible_user_ids: list[strawberry.ID] | None = strawberry.field(
         default=UNSET, description=RESPONSIBLE_USERS_INPUT
+    )
+
+    position_of_consignment: int | None = strawberry.field(
+        default=UNSET, description="Position of the lot within its consignment (zero or more)."
+    )
+    footer: str | None = strawberry.field(
+        default=UNSET, description="Text printed after the description."
+    )
+    caption: str | None = strawberry.field(
+        default=UNSET, description="Caption of the lot's images."
+    )
+    literature: str | None = strawberry.field(
+        default=UNSET, description="Literature citing the lot."
+    )
+    essay: str | None = strawberry.field(default=UNSET, description="Catalogue essay.")
+    provenance: str | None = strawberry.field(
+        default=UNSET, description="Previous owners of the lot."
+    )
+    ex: str | None = strawberry.field(
+        default=UNSET, description="Ex-collection: collections it came from."
+    )
+    item_type: str | None = strawberry.field(default=UNSET, description='Kind of lot ("artwork").')
+    grade: str | None = strawberry.field(default=UNSET, description="Condition or grade.")
+    year: int | None = strawberry.field(
+        default=UNSET, description="Year of the lot, -9999 to 9999 (negative for BC)."
+    )
+    consignor_reference_number: str | None = strawberry.field(
+        default=UNSET, description="The consignor's own reference for the lot."
+    )
+    estimate_internal: Decimal | None = strawberry.field(
+        default=UNSET, description="The house's internal estimate."
+    )
+    retail_price: Decimal | None = strawberry.field(default=UNSET, description="Retail price.")
+    buy_now_setting: str | None = strawberry.field(
+        default=UNSET, description="How buy now is offered."
+    )
+    reserve_type: str | None = strawberry.field(
+        default=UNSET, description='Kind of reserve ("fixed").'
+    )
+    video_url: str | None = strawberry.field(
+        default=UNSET, description="Link to a video of the lot."
+    )
+    pdf_url: str | None = strawberry.field(
+        default=UNSET, description="Link to a PDF about the lot."
+    )
+    certificate_link: str | None = strawberry.field(
+        default=UNSET, description="Link to its certificate."
+    )
+    reference_link: str | None = strawberry.field(
+        default=UNSET, description="Link to a reference page."
+    )
+    product_tax_code: str | None = strawberry.field(
+        default=UNSET, description="Sales tax product code."
+    )
+    harmonized_code: str | None = strawberry.field(default=UNSET, description="Customs (HS) code.")
+    signed_locations: str | None = strawberry.field(
+        default=UNSET, description="Where the work is signed."
+    )
+    art_work_type: str | None = strawberry.field(default=UNSET, description="Kind of artwork.")
+    shipping_id: int | None = strawberry.field(
+        default=UNSET, description="Shipping profile id (zero or more)."
+    )
+    post_sale: bool | None = strawberry.field(
+        default=UNSET, description="Offered in the post-sale."
+    )
+    public_message: str | None = strawberry.field(
+        default=UNSET, description="Message shown to bidders."
+    )
+    dont_pay_consignor_note: str | None = strawberry.field(
+        default=UNSET, description="Why the consignor is not to be paid."
+    )
+    printing_options: str | None = strawberry.field(
+        default=UNSET, description="Catalogue printing options."
+    )
+    hide_sold_information: bool | None = strawberry.field(
+        default=UNSET,
+        description="Ask public catalogues to hide the lot's result (the API still returns it).",
+    )
+    catalogs: list[CatalogInput] | None = strawberry.field(
+        default=UNSET,
+        description="Where the lot appears in reference catalogues (replaced as a whole; null "
+        "or [] clears). Errors name the row: `catalogs[0].catalogValue`.",
     )
 
 
@@ -358,7 +440,7 @@ def _bulk_payload(
 def _values(input: ItemFieldsInput, skip: tuple[str, ...]) -> dict[str, Any]:
     """The sent fields, with the typed rows as the domain's row dicts."""
     values = decode_terms(sent_fields(input, ids=IDS, skip=skip), items.TERM_FIELDS)
-    for name in ("dimensions", "additional_charges"):
+    for name in ("dimensions", "additional_charges", "catalogs"):
         if name in values:
             values[name] = [row.to_row() for row in values[name] or ()]
     return values

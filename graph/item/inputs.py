@@ -57,6 +57,7 @@ class ItemFilter:
 @strawberry.enum(description="Fields items can be sorted by.")
 class ItemOrderField(enum.Enum):
     LOT = "lot"
+    POSITION_OF_CONSIGNMENT = "position_of_consignment"
     TITLE = "title"
     STATUS = "status"
     ESTIMATE_LOW = "estimate_low"

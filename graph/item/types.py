@@ -18,6 +18,7 @@ from graph.context import Info
 from graph.dataloaders import Prefetch, then
 from graph.enums import ItemStatus
 from graph.filtering import list_query, page_args
+from graph.item.history import ItemHistoryEntry, history_entries
 from graph.lists import nested
 from graph.loaders import TermFields
 from graph.node import ModelNode, computed
@@ -25,7 +26,7 @@ from graph.note.inputs import NoteFilter, NoteOrder
 from graph.note.types import entity_notes
 from graph.permissions import STAFF_ONLY, staff_only
 from graph.relay import After, Before, Connection, First, Last, Search
-from graph.rows import ChargeRow, Dimension, charge_rows, dimension_rows
+from graph.rows import Catalog, ChargeRow, Dimension, catalog_rows, charge_rows, dimension_rows
 from graph.term.types import category_list, term_list, term_one
 from graph.user.types import responsible_users_field
 
@@ -88,6 +89,50 @@ class Item(ModelNode):
     auctioneer_notes: str | None = strawberry.field(
         description="Notes for the auctioneer." + STAFF_ONLY, extensions=staff_only()
     )
+    position_of_consignment: int | None = strawberry.field(
+        description="Position of the lot within its consignment."
+    )
+    footer: str | None = strawberry.field(description="Text printed after the description.")
+    caption: str | None = strawberry.field(description="Caption of the lot's images.")
+    literature: str | None = strawberry.field(description="Literature citing the lot.")
+    essay: str | None = strawberry.field(description="Catalogue essay.")
+    provenance: str | None = strawberry.field(description="Previous owners of the lot.")
+    ex: str | None = strawberry.field(description="Ex-collection: collections it came from.")
+    item_type: str | None = strawberry.field(description='Kind of lot ("artwork").')
+    grade: str | None = strawberry.field(description="Condition or grade.")
+    year: int | None = strawberry.field(description="Year of the lot (negative for BC).")
+    consignor_reference_number: str | None = strawberry.field(
+        description="The consignor's own reference for the lot." + STAFF_ONLY,
+        extensions=staff_only(),
+    )
+    estimate_internal: Decimal | None = strawberry.field(
+        description="The house's internal estimate." + STAFF_ONLY, extensions=staff_only()
+    )
+    retail_price: Decimal | None = strawberry.field(description="Retail price.")
+    buy_now_setting: str | None = strawberry.field(description="How buy now is offered.")
+    reserve_type: str | None = strawberry.field(description='Kind of reserve ("fixed").')
+    video_url: str | None = strawberry.field(description="Link to a video of the lot.")
+    pdf_url: str | None = strawberry.field(description="Link to a PDF about the lot.")
+    certificate_link: str | None = strawberry.field(description="Link to its certificate.")
+    reference_link: str | None = strawberry.field(description="Link to a reference page.")
+    product_tax_code: str | None = strawberry.field(description="Sales tax product code.")
+    harmonized_code: str | None = strawberry.field(description="Customs (HS) code.")
+    signed_locations: str | None = strawberry.field(description="Where the work is signed.")
+    art_work_type: str | None = strawberry.field(description="Kind of artwork.")
+    shipping_id: int | None = strawberry.field(description="Shipping profile id.")
+    post_sale: bool = strawberry.field(description="Offered in the post-sale.")
+    public_message: str | None = strawberry.field(description="Message shown to bidders.")
+    dont_pay_consignor_note: str | None = strawberry.field(
+        description="Why the consignor is not to be paid." + STAFF_ONLY, extensions=staff_only()
+    )
+    printing_options: str | None = strawberry.field(description="Catalogue printing options.")
+    hide_sold_information: bool = strawberry.field(
+        description="Asks public catalogues to hide the lot's result (the API still returns it)."
+    )
+    catalogs: list[Catalog] = computed(
+        lambda item: catalog_rows(item.catalogs),
+        description="Where the lot appears in reference catalogues.",
+    )
 
     dimensions: list[Dimension] = computed(
         lambda item: dimension_rows(item.dimensions),
@@ -102,6 +147,30 @@ class Item(ModelNode):
         lambda item: None if item.lot_number is None else f"{item.lot_number}{item.lot_letter}",
         description='Lot number and letter as printed ("150A").',
     )
+
+    @strawberry.field(
+        description="Amount to pay the consignor, from the newest history record." + STAFF_ONLY,
+        extensions=staff_only(),
+    )
+    def consignor_price(self, parent: strawberry.Parent[models.Item], info: Info) -> Decimal | None:
+        return then(info.context.loaders.history_by_item_id.get(parent.id), _consignor_price)
+
+    @strawberry.field(
+        description="Whether the consignor is not to be paid, from the newest history record."
+        + STAFF_ONLY,
+        extensions=staff_only(),
+    )
+    def dont_pay_consignor(self, parent: strawberry.Parent[models.Item], info: Info) -> bool | None:
+        return then(info.context.loaders.history_by_item_id.get(parent.id), _dont_pay)
+
+    @strawberry.field(
+        description="The sale-result facts clerks recorded on the lot, newest first (REST "
+        "`field_*`); the newest is current. `status`, `hammerPrice` and `winner` stay the "
+        "bidding engine's. Staff only; empty for others.",
+        extensions=staff_only(),
+    )
+    def history(self, parent: strawberry.Parent[models.Item], info: Info) -> list[ItemHistoryEntry]:
+        return then(info.context.loaders.history_by_item_id.get(parent.id), history_entries)
 
     @strawberry.field(description="Whether the current price has reached the reserve.")
     def reserve_met(self, parent: strawberry.Parent[models.Item]) -> bool:
@@ -255,6 +324,14 @@ class Item(ModelNode):
             order_by=order_by,
             search=search,
         )
+
+
+def _consignor_price(rows: list[models.ItemHistory]) -> Decimal | None:
+    return rows[0].consignor_price if rows else None
+
+
+def _dont_pay(rows: list[models.ItemHistory]) -> bool:
+    return bool(rows and rows[0].dont_pay_consignor)
 
 
 def _sale_start(sale: models.Sale | None) -> datetime | None:

@@ -7,6 +7,7 @@ reads formats and maps names.
 
 from __future__ import annotations
 
+import enum
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -22,16 +23,25 @@ from db import models
 from db.queries.client import clients_by_ids
 from db.queries.consignment import consignments_by_ids
 from db.queries.file import images_by_item_ids
-from db.queries.item import ITEM_LIST, Neighbour, items_by_ids, lot_neighbours_by_item_ids
+from db.queries.item import (
+    ITEM_LIST,
+    Neighbour,
+    items_by_ids,
+    latest_history_by_item_ids,
+    lot_neighbours_by_item_ids,
+)
 from db.queries.listing import Condition, Sort
 from db.queries.sale import sales_by_ids
 from db.queries.term import ITEM_LINKS, TermRow, terms_by_owner_ids
+from db.queries.user import users_by_ids
 from db.queries.visibility import readable_items
 from db.session import OperationDB
+from domain import item_history
 from domain import items as use_cases
 from domain import responsible as domain_responsible
 from domain.bulk import BulkResult
 from domain.errors import DomainError, RuleViolations
+from domain.fields import camel
 from domain.files import file_url
 from domain.principal import Principal
 from domain.terms import ITEM_FIELDS as TERM_FIELDS
@@ -62,6 +72,7 @@ from rest_compat.query import (
     Match,
     Resource,
     convert,
+    digits,
     entity_id,
     fields_param,
     parse_fields,
@@ -205,54 +216,17 @@ FIELDS = (
 
 NOT_STORED_NULL = (
     "temp_lot_number",
-    "position_of_consignment",
-    "footer",
-    "caption",
-    "literature",
-    "essay",
-    "provenance",
-    "ex",
-    "type",
-    "item_type",
-    "grade",
-    "year",
-    "consignor_reference_number",
     "catalogue_part_name",
     "tree_name",
     "heading",
     "main_grouping_category_tid",
-    "estimate_internal",
-    "retail_price",
-    "buy_now_setting",
-    "reserve_type",
-    "consignor_price",
-    "under_extension_status",
-    "dont_pay_consignor",
-    "bidder_alias",
-    "user_agent",
     "current_order",
     "current_consignment_statement",
-    "video_url",
-    "pdf_url",
-    "certificate_link",
-    "reference_link",
-    "product_tax_code",
-    "harmonized_code",
-    "signed_locations",
-    "art_work_type",
-    "shipping_id",
-    "post_sale",
-    "public_message",
-    "dont_pay_consignor_note",
-    "printing_options",
-    "hide_sold_information",
     "sync_status",
     "itemWebsiteLink",
 )
-NOT_STORED_LISTS = ("catalogs",)
+NOT_STORED_LISTS: tuple[str, ...] = ()
 """B5.0 fields Gavel has no column for yet: read as null / [], ignored on input."""
-
-SOLD_STATUSES = frozenset({"sold", "unsold", "passed"})
 
 _REGEX = Match.REGEX
 ITEMS = Resource(
@@ -276,6 +250,7 @@ ITEMS = Resource(
         "lot_number": ("lot_number",),
         "lot_letter": ("lot_letter",),
         "display_id": ("lot_number", "lot_letter"),
+        "position_of_consignment": ("position_of_consignment",),
         "opening_price": ("starting_price",),
         "estimate_low": ("estimate_low",),
         "estimate_high": ("estimate_high",),
@@ -323,6 +298,17 @@ def _dimensions(rows: Sequence[Mapping[str, Any]]) -> dict[str, str] | None:
     return shown or None
 
 
+def _catalog(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored catalogue row as B5.0 reads it (``catalog_value`` a decimal string)."""
+    value = row.get("catalog_value")
+    return {
+        "catalog_number": row.get("catalog_number") or "",
+        "catalog_name": row.get("catalog_name") or "",
+        "ordering_number": row.get("ordering_number"),
+        "catalog_value": None if value is None else money(Decimal(str(value))),
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class Related:
     """What one item's representation needs besides the row."""
@@ -334,6 +320,8 @@ class Related:
     winner: models.Client | None
     images: list[dict[str, str]]
     neighbours: tuple[Neighbour, Neighbour]
+    history: models.ItemHistory | None
+    agent: models.User | None
     responsible_users: Sequence[Mapping[str, str]] = ()
 
 
@@ -357,6 +345,8 @@ def represent(item: models.Item, principal: Principal, related: Related) -> dict
     }
     sale = related.sale
     sale_label = sale_shapes.label(sale) if sale else None
+    facts = item_history.result_facts(item, related.history)
+    agent = related.agent if staff else None
     return {
         "id": str(item.id),
         "uuid": str(item.uuid),
@@ -366,21 +356,21 @@ def represent(item: models.Item, principal: Principal, related: Related) -> dict
         "lot_number": item.lot_number,
         "lot_letter": item.lot_letter or None,
         "temp_lot_number": None,
-        "position_of_consignment": None,
+        "position_of_consignment": item.position_of_consignment,
         "subtitle": item.title,
         "description": item.description,
-        "footer": None,
-        "caption": None,
-        "literature": None,
-        "essay": None,
-        "provenance": None,
-        "ex": None,
+        "footer": item.footer,
+        "caption": item.caption,
+        "literature": item.literature,
+        "essay": item.essay,
+        "provenance": item.provenance,
+        "ex": item.ex,
         "published": item.published,
-        "type": None,
-        "item_type": None,
+        "type": item.item_type,
+        "item_type": item.item_type,
         "collectible_type": term_shapes.single(terms.get("collectible_type", [])),
-        "grade": None,
-        "year": None,
+        "grade": item.grade,
+        "year": item.year,
         "country": term_shapes.single(terms.get("country", [])),
         "sale": ref(item.sale_id, sale_label),
         "sale_title": sale_label,
@@ -397,7 +387,7 @@ def represent(item: models.Item, principal: Principal, related: Related) -> dict
         "consignment_id": consignment.number if consignment else None,
         "consignor_name": _client_name(related.consignor),
         "consignment_owner_id": str(consignment.consignor_id) if consignment else None,
-        "consignor_reference_number": None,
+        "consignor_reference_number": item.consignor_reference_number if staff else None,
         "category": categories[0] if categories else None,
         "categories": categories,
         "main_category_tid": categories[0]["id"] if categories else None,
@@ -411,22 +401,22 @@ def represent(item: models.Item, principal: Principal, related: Related) -> dict
         "buy_now_price": money(item.buy_now_price),
         "estimate_low": money(item.estimate_low),
         "estimate_high": money(item.estimate_high),
-        "estimate_internal": None,
-        "retail_price": None,
+        "estimate_internal": money(item.estimate_internal) if staff else None,
+        "retail_price": money(item.retail_price),
         "reserve_price": money(item.reserve_price) if staff else None,
-        "buy_now_setting": None,
-        "reserve_type": None,
+        "buy_now_setting": item.buy_now_setting,
+        "reserve_type": item.reserve_type,
         "current_price": money(
             item.current_bid if item.current_bid is not None else item.starting_price
         ),
         "hammer_price": money(item.hammer_price),
         "sold_for": money(item.hammer_price),
-        "consignor_price": None,
+        "consignor_price": money(facts.consignor_price) if staff else None,
         "status": enum_value(status),
-        "sold_status": status if status in SOLD_STATUSES else None,
-        "under_extension_status": None,
-        "withdrawn": item.status is models.ItemStatus.WITHDRAWN,
-        "dont_pay_consignor": None,
+        "sold_status": facts.sold_status,
+        "under_extension_status": facts.under_extension_status,
+        "withdrawn": facts.withdrawn,
+        "dont_pay_consignor": facts.dont_pay_consignor if staff else None,
         "winner": (
             {
                 **(ref(winner.id, _client_name(winner)) or {}),
@@ -437,29 +427,29 @@ def represent(item: models.Item, principal: Principal, related: Related) -> dict
         ),
         "winner_bidder": str(winner.id) if winner else None,
         "bidder_number": winner.bidder_number if winner else None,
-        "bidder_alias": None,
-        "user_agent": None,
+        "bidder_alias": facts.bidder_alias if staff else None,
+        "user_agent": ref(agent.id, agent.full_name or agent.email) if agent else None,
         "current_order": None,
         "current_consignment_statement": None,
         "images": related.images,
-        "video_url": None,
-        "pdf_url": None,
-        "certificate_link": None,
-        "reference_link": None,
-        "catalogs": [],
+        "video_url": item.video_url,
+        "pdf_url": item.pdf_url,
+        "certificate_link": item.certificate_link,
+        "reference_link": item.reference_link,
+        "catalogs": [_catalog(row) for row in item.catalogs],
         "dimensions": _dimensions(item.dimensions),
         "dimension_rows": list(item.dimensions),
-        "product_tax_code": None,
-        "harmonized_code": None,
-        "signed_locations": None,
-        "art_work_type": None,
-        "shipping_id": None,
-        "post_sale": None,
+        "product_tax_code": item.product_tax_code,
+        "harmonized_code": item.harmonized_code,
+        "signed_locations": item.signed_locations,
+        "art_work_type": item.art_work_type,
+        "shipping_id": item.shipping_id,
+        "post_sale": item.post_sale,
         "responsible_user": list(related.responsible_users),
-        "public_message": None,
+        "public_message": item.public_message,
         "auctioneer_notes": item.auctioneer_notes if staff else None,
-        "dont_pay_consignor_note": None,
-        "printing_options": None,
+        "dont_pay_consignor_note": item.dont_pay_consignor_note if staff else None,
+        "printing_options": item.printing_options,
         "additional_charges": [
             {
                 "term": ref(str(row.get("term")), str(row.get("term"))),
@@ -470,7 +460,7 @@ def represent(item: models.Item, principal: Principal, related: Related) -> dict
             }
             for row in item.additional_charges
         ],
-        "hide_sold_information": None,
+        "hide_sold_information": item.hide_sold_information,
         "previous_lot": _neighbour(related.neighbours[0]),
         "next_lot": _neighbour(related.neighbours[1]),
         "sync_status": None,
@@ -508,6 +498,10 @@ async def represent_all(
     images = await images_by_item_ids(db, principal, ids)
     neighbours = await lot_neighbours_by_item_ids(db, principal, ids)
     users = await responsible.refs_by_owner_ids(db, principal, models.EntityType.ITEM, ids)
+    histories = await latest_history_by_item_ids(db, ids)
+    agent_ids = sorted({h.sold_agent_id for h in histories if h and h.sold_agent_id is not None})
+    staff_agents = principal.is_staff and agent_ids
+    agents = _by_id(await users_by_ids(db, principal, agent_ids)) if staff_agents else {}
     now = datetime.now(UTC)
 
     def image(file: models.File) -> dict[str, str]:
@@ -515,9 +509,8 @@ async def represent_all(
         return {"id": str(file.id), "url": url, "thumbnail": url}
 
     rows = []
-    for item, files, around, own_users, filed in zip(
-        items, images, neighbours, users, terms, strict=True
-    ):
+    rows_of = zip(items, images, neighbours, histories, users, terms, strict=True)
+    for item, files, around, history, own_users, filed in rows_of:
         consignment = consignments.get(item.consignment_id or 0)
         related = Related(
             sale=sales.get(item.sale_id),
@@ -527,6 +520,8 @@ async def represent_all(
             winner=clients.get(item.winner_id or 0),
             images=[image(f) for f in files],
             neighbours=around,
+            history=history,
+            agent=agents.get(history.sold_agent_id or 0) if history else None,
             responsible_users=own_users,
         )
         rows.append(represent(item, principal, related))
@@ -580,6 +575,13 @@ class ChargeRow(BaseModel):
     attached_to: str | None
 
 
+class CatalogRow(BaseModel):
+    catalog_number: str
+    catalog_name: str
+    ordering_number: int | None
+    catalog_value: str | None = Field(description="Decimal string; sent in cents.")
+
+
 class Item(BaseModel):
     """B5.0. With ``fields=`` only the named fields (and ``id``) are present. Fields Gavel does
     not store yet read as null or []."""
@@ -614,7 +616,7 @@ class Item(BaseModel):
     consignment_id: str | None = None
     consignor_name: str | None = None
     consignment_owner_id: str | None = None
-    consignor_reference_number: str | None = None
+    consignor_reference_number: str | None = Field(default=None, description="Staff only.")
     category: Ref | None = None
     categories: list[Ref] | None = None
     main_category_tid: str | None = None
@@ -639,7 +641,7 @@ class Item(BaseModel):
     buy_now_price: str | None = None
     estimate_low: str | None = None
     estimate_high: str | None = None
-    estimate_internal: str | None = None
+    estimate_internal: str | None = Field(default=None, description="Staff only.")
     retail_price: str | None = None
     reserve_price: str | None = Field(default=None, description="Staff only.")
     buy_now_setting: str | None = None
@@ -647,17 +649,17 @@ class Item(BaseModel):
     current_price: str | None = None
     hammer_price: str | None = None
     sold_for: str | None = None
-    consignor_price: str | None = None
+    consignor_price: str | None = Field(default=None, description="Staff only.")
     status: EnumValue | None = None
     sold_status: str | None = None
     under_extension_status: str | None = None
     withdrawn: bool | None = None
-    dont_pay_consignor: bool | None = None
+    dont_pay_consignor: bool | None = Field(default=None, description="Staff only.")
     winner: WinnerRef | None = Field(default=None, description="Staff only.")
     winner_bidder: str | None = None
     bidder_number: str | None = None
-    bidder_alias: str | None = None
-    user_agent: Ref | None = None
+    bidder_alias: str | None = Field(default=None, description="Staff only.")
+    user_agent: Ref | None = Field(default=None, description="Staff only.")
     current_order: Ref | None = None
     current_consignment_statement: Ref | None = None
     images: list[Image] | None = None
@@ -665,7 +667,7 @@ class Item(BaseModel):
     pdf_url: str | None = None
     certificate_link: str | None = None
     reference_link: str | None = None
-    catalogs: list[dict[str, Any]] | None = None
+    catalogs: list[CatalogRow] | None = None
     dimensions: dict[str, str] | None = None
     dimension_rows: list[dict[str, Any]] | None = None
     product_tax_code: str | None = None
@@ -679,7 +681,7 @@ class Item(BaseModel):
     )
     public_message: str | None = None
     auctioneer_notes: str | None = Field(default=None, description="Staff only.")
-    dont_pay_consignor_note: str | None = None
+    dont_pay_consignor_note: str | None = Field(default=None, description="Staff only.")
     printing_options: str | None = None
     additional_charges: list[ChargeRow] | None = None
     hide_sold_information: bool | None = None
@@ -764,12 +766,38 @@ async def get_item(
 
 # -- input ---------------------------------------------------------------------------------
 
+CATALOGUE_TEXTS = (
+    "footer",
+    "caption",
+    "literature",
+    "essay",
+    "provenance",
+    "ex",
+    "grade",
+    "consignor_reference_number",
+    "buy_now_setting",
+    "reserve_type",
+    "video_url",
+    "pdf_url",
+    "certificate_link",
+    "reference_link",
+    "product_tax_code",
+    "harmonized_code",
+    "signed_locations",
+    "art_work_type",
+    "public_message",
+    "dont_pay_consignor_note",
+    "printing_options",
+)
 TEXT_INPUTS = {
     "subtitle": "title",
     "description": "description",
     "lot_letter": "lot_letter",
     "auctioneer_notes": "auctioneer_notes",
+    "type": "item_type",
+    **{name: name for name in CATALOGUE_TEXTS},
 }
+"""Text fields, passed on as sent: the domain checks their type and length."""
 CENT_INPUTS = {
     "opening_price": "starting_price",
     "minimum_price": "minimum_price",
@@ -777,8 +805,42 @@ CENT_INPUTS = {
     "estimate_low": "estimate_low",
     "estimate_high": "estimate_high",
     "reserve_price": "reserve_price",
+    "estimate_internal": "estimate_internal",
+    "retail_price": "retail_price",
 }
+WHOLE_INPUTS = ("position_of_consignment", "year", "shipping_id")
+FLAG_INPUTS = ("published", "post_sale", "hide_sold_information")
+
+
+class HistoryInput(enum.Enum):
+    """How a B5.0 history input is read (the value: the 422 message for a bad format)."""
+
+    CENTS = "Must be integer cents."
+    FLAG = "Must be true or false."
+    ID = "Must be an id."
+    WHOLE = "Must be a whole number."
+    TEXT = "Must be text."
+
+
+HISTORY_INPUTS = {
+    "field_consignor_price": ("consignor_price", HistoryInput.CENTS),
+    "field_dont_pay_consignor": ("dont_pay_consignor", HistoryInput.FLAG),
+    "field_sold_agent": ("sold_agent_id", HistoryInput.ID),
+    "field_sold_for_amount": ("sold_for_amount", HistoryInput.CENTS),
+    "field_sold_to_bidder_id": ("sold_to_bidder_number", HistoryInput.WHOLE),
+    "field_bidder_alias": ("bidder_alias", HistoryInput.TEXT),
+    "field_sold_status": ("sold_status", HistoryInput.TEXT),
+    "field_under_extension_status": ("under_extension_status", HistoryInput.TEXT),
+    "field_winner_bidder": ("winner_client_id", HistoryInput.ID),
+    "field_withdrawn": ("withdrawn", HistoryInput.FLAG),
+}
+"""The write-only item-history inputs (B5.0) and their ``domain.item_history`` names."""
+RENAMES_HISTORY = {camel(name): rest for rest, (name, _how) in HISTORY_INPUTS.items()}
+
+
 RENAMES = {
+    "itemType": "type",
+    **RENAMES_HISTORY,
     "title": "subtitle",
     "startingPrice": "opening_price",
     "consignmentId": "consignment",
@@ -807,12 +869,65 @@ def _dimension_rows(rows: Any, problems: FormatErrors) -> Any:
     return converted
 
 
+def _catalog_rows(rows: Any, problems: FormatErrors) -> Any:
+    """Catalogue input rows; ``catalog_value`` in cents becomes an amount."""
+    if not isinstance(rows, list):
+        return rows
+    converted = []
+    for index, row in enumerate(rows):
+        if isinstance(row, dict) and row.get("catalog_value") is not None:
+            amount = cents(row["catalog_value"])
+            if amount is None:
+                problems.add(f"catalogs[{index}].catalog_value", "Must be integer cents.")
+            row = {**row, "catalog_value": amount}
+        converted.append(row)
+    return converted
+
+
+def _whole(value: Any) -> int | None:
+    """A whole number sent as a JSON integer or a numeric string; None if neither."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and digits(value.strip().removeprefix("-")):
+        return int(value.strip())
+    return None
+
+
 def _term_id(value: Any) -> Any:
     if isinstance(value, list):
         value = value[0] if value else None
     if isinstance(value, dict):
         value = value.get("id")
     return value
+
+
+def history_values(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The item-history inputs of ``body`` as ``domain.item_history`` values (422 for bad
+    formats)."""
+    values: dict[str, Any] = {}
+    problems = FormatErrors()
+    for rest_name, (name, how) in HISTORY_INPUTS.items():
+        if rest_name not in body:
+            continue
+        value = body[rest_name]
+        read: Any = value
+        if value is not None and how is HistoryInput.CENTS:
+            read = cents(value)
+        elif value is not None and how is HistoryInput.FLAG:
+            read = to_bool(value)
+        elif value is not None and how is HistoryInput.ID:
+            read = to_id(value)
+        elif value is not None and how is HistoryInput.WHOLE:
+            read = _whole(value)
+        elif isinstance(value, str) and name == "sold_status":
+            read = value.strip().lower()
+        if value is not None and read is None:
+            problems.add(rest_name, how.value)
+        values[name] = read
+    problems.raise_any()
+    return values
 
 
 def item_values(body: Mapping[str, Any]) -> dict[str, Any]:
@@ -830,11 +945,16 @@ def item_values(body: Mapping[str, Any]) -> dict[str, Any]:
             if value is not None and amount is None:
                 problems.add(name, "Must be integer cents.")
             values[CENT_INPUTS[name]] = amount
-        elif name == "published":
-            flag = to_bool(value)
-            if flag is None:
+        elif name in FLAG_INPUTS:
+            flag = None if value is None else to_bool(value)
+            if value is not None and flag is None:
                 problems.add(name, "Must be true or false.")
             values[name] = flag
+        elif name in WHOLE_INPUTS:
+            whole = None if value is None else _whole(value)
+            if value is not None and whole is None:
+                problems.add(name, "Must be a whole number.")
+            values[name] = whole
         elif name == "lot_number":
             number = None if value is None else to_id(value)
             if value is not None and number is None:
@@ -856,7 +976,9 @@ def item_values(body: Mapping[str, Any]) -> dict[str, Any]:
             values[name] = sale_shapes.charge_rows(value)
         elif name == responsible.NAME:
             values[domain_responsible.FIELD] = responsible.user_ids(value, problems)
-        elif name not in FIELDS:
+        elif name == "catalogs":
+            values[name] = _catalog_rows(value, problems)
+        elif name not in FIELDS and name not in HISTORY_INPUTS:
             logger.info("ignored unknown item field %r", name)
     problems.raise_any()
     return values
@@ -1029,25 +1151,10 @@ async def clone_or_move(
 
 # -- [extra] create, update, bulk edit, simple list ------------------------------------------
 
-HISTORY_FIELDS = frozenset(
-    {
-        "field_consignor_price",
-        "field_dont_pay_consignor",
-        "field_sold_agent",
-        "field_sold_for_amount",
-        "field_sold_to_bidder_id",
-        "field_bidder_alias",
-        "field_sold_status",
-        "field_under_extension_status",
-        "field_winner_bidder",
-        "field_withdrawn",
-    }
-)
-"""Item-history inputs (B5.0): Gavel keeps no item history yet; they are ignored."""
-
 
 class ItemInput(BaseModel):
-    """B5.5/B5.6 body: the writable B5.0 fields Gavel stores; others are ignored."""
+    """B5.5/B5.6 body: the writable B5.0 fields Gavel stores and the item-history inputs
+    (``field_*``, each write appends a history record); others are ignored."""
 
     consignment: Id | None = Field(default=None, description="Required on create.")
     subtitle: str | None = Field(default=None, description="The title line.")
@@ -1073,6 +1180,39 @@ class ItemInput(BaseModel):
     estimate_high: Cents | None = None
     reserve_price: Cents | None = None
     auctioneer_notes: str | None = None
+    position_of_consignment: int | None = Field(default=None, description="Zero or more.")
+    footer: str | None = None
+    caption: str | None = None
+    literature: str | None = None
+    essay: str | None = None
+    provenance: str | None = None
+    ex: str | None = Field(default=None, description="Ex-collection.")
+    type: str | None = Field(default=None, description="Item type (read also as item_type).")
+    grade: str | None = None
+    year: int | None = Field(default=None, description="-9999 to 9999 (negative for BC).")
+    consignor_reference_number: str | None = None
+    estimate_internal: Cents | None = None
+    retail_price: Cents | None = None
+    buy_now_setting: str | None = None
+    reserve_type: str | None = None
+    video_url: str | None = None
+    pdf_url: str | None = None
+    certificate_link: str | None = None
+    reference_link: str | None = None
+    product_tax_code: str | None = None
+    harmonized_code: str | None = None
+    signed_locations: str | None = None
+    art_work_type: str | None = None
+    shipping_id: int | None = None
+    post_sale: Flag | None = None
+    public_message: str | None = None
+    dont_pay_consignor_note: str | None = None
+    printing_options: str | None = None
+    hide_sold_information: Flag | None = None
+    catalogs: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="Rows {catalog_number, catalog_name, ordering_number, catalog_value (cents)}.",
+    )
     dimensions: list[dict[str, Any]] | None = Field(
         default=None,
         description="Rows {number_on_box, height, width, depth, weight, type, packed_date (ms)}.",
@@ -1082,6 +1222,18 @@ class ItemInput(BaseModel):
         default=None, description="Staff user ids, in order; replace all."
     )
     start_lot_numbering_at: int | None = Field(default=None, description="Create only.")
+    field_consignor_price: Cents | None = Field(default=None, description="History.")
+    field_dont_pay_consignor: Flag | None = Field(default=None, description="History.")
+    field_sold_agent: Id | None = Field(default=None, description="History: a user id.")
+    field_sold_for_amount: Cents | None = Field(
+        default=None, description="History (kept beside the bidding engine's hammer price)."
+    )
+    field_sold_to_bidder_id: int | None = Field(default=None, description="History: paddle.")
+    field_bidder_alias: str | None = Field(default=None, description="History.")
+    field_sold_status: str | None = Field(default=None, description="History: sold|unsold|passed.")
+    field_under_extension_status: str | None = Field(default=None, description="History.")
+    field_winner_bidder: Id | None = Field(default=None, description="History: a client id.")
+    field_withdrawn: Flag | None = Field(default=None, description="History.")
 
 
 class LotRow(BaseModel):
@@ -1138,7 +1290,10 @@ async def create_item(
         message = "Must be a whole number >= 1."
         raise RestError(422, message, errors={"start_lot_numbering_at": [message]})
     cmd = use_cases.CreateItem(
-        sale_id=sale_id, values=item_values(body), start_lot_numbering_at=start_at
+        sale_id=sale_id,
+        values=item_values(body),
+        start_lot_numbering_at=start_at,
+        history=history_values(body),
     )
     try:
         item = await use_cases.create_item(db, principal, cmd)
@@ -1165,7 +1320,9 @@ async def update_item(
     """B5.6: only the fields sent change (multifield arrays replace)."""
     item_id = _path_id(id)
     body = await json_object(request)
-    cmd = use_cases.UpdateItem(item_id=item_id, changes=item_values(body))
+    cmd = use_cases.UpdateItem(
+        item_id=item_id, changes=item_values(body), history=history_values(body)
+    )
     try:
         await use_cases.update_item(db, principal, cmd)
     except DomainError as exc:

@@ -84,6 +84,7 @@ async def test_merge_moves_everything_and_leaves_no_row_pointing_at_a_source(
             models.ClientConnection(primary_client_id=source.id, client_id=friend.id),
             models.ClientConnection(primary_client_id=other_source.id, client_id=source.id),
             models.ClientConnection(primary_client_id=target.id, client_id=other_source.id),
+            models.ItemHistory(item_id=won.id, winner_client_id=other_source.id),
         ]
     )
     interest = await factories.create_term(session, vocabulary="interests")

@@ -25,6 +25,50 @@ async def auth(graphql: GraphQLClient, user: models.User) -> dict[str, str]:
     return {"Authorization": f"Bearer {await graphql.token_for(user)}"}
 
 
+CATALOGUE_UNSET: dict[str, Any] = {
+    **dict.fromkeys(
+        (
+            "position_of_consignment",
+            "footer",
+            "caption",
+            "literature",
+            "essay",
+            "provenance",
+            "ex",
+            "type",
+            "item_type",
+            "grade",
+            "year",
+            "consignor_reference_number",
+            "estimate_internal",
+            "retail_price",
+            "buy_now_setting",
+            "reserve_type",
+            "video_url",
+            "pdf_url",
+            "certificate_link",
+            "reference_link",
+            "product_tax_code",
+            "harmonized_code",
+            "signed_locations",
+            "art_work_type",
+            "shipping_id",
+            "public_message",
+            "dont_pay_consignor_note",
+            "printing_options",
+            "consignor_price",
+            "under_extension_status",
+            "bidder_alias",
+            "user_agent",
+        )
+    ),
+    "post_sale": False,
+    "hide_sold_information": False,
+    "catalogs": [],
+}
+"""The stored descriptive fields of a lot that sets none of them (history-fed ones too)."""
+
+
 def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -94,6 +138,8 @@ async def test_get_item_shape(
         **{name: [] for name in TERM_LISTS},
         "collectible_type": None,
         "country": None,
+        **CATALOGUE_UNSET,
+        "dont_pay_consignor": False,
         "responsible_user": [],
         "id": str(item.id),
         "uuid": str(item.uuid),
@@ -305,11 +351,13 @@ async def test_sorts(
         estimate_high=Decimal("30"),
         hammer_price=Decimal("1"),
         status=models.ItemStatus.SOLD,
+        position_of_consignment=3,
     )
     b = await factories.create_item(
         session,
         sale=sale,
         lot_number=10,
+        position_of_consignment=1,
         starting_price=Decimal("10"),
         estimate_low=Decimal("1"),
         estimate_high=Decimal("10"),
@@ -340,6 +388,8 @@ async def test_sorts(
         "estimate_low": [b, c, a],
         "-estimate_high": [a, c, b],
         "hammer_price": [a, c, b],
+        "position_of_consignment": [b, a, c],
+        "-position_of_consignment": [c, a, b],
         "status,id": [b, c, a],
         "created,id": [a, b, c],
         "-updated,-id": [c, b, a],
@@ -362,7 +412,7 @@ async def test_list_errors(
     headers = await auth(graphql, staff)
 
     # when
-    bad_sort = await http.get(f"{URL}?sort=position_of_consignment", headers=headers)
+    bad_sort = await http.get(f"{URL}?sort=provenance", headers=headers)
     bad_filter = await http.get(f"{URL}?filter[winner]=1", headers=headers)
     bad_regex = await http.get(f"{URL}?filter[description]=(", headers=headers)
     bad_money = await http.get(f"{URL}?filter[hammer_price][value][from]=lots", headers=headers)
@@ -372,7 +422,7 @@ async def test_list_errors(
     # then
     for response in (bad_sort, bad_filter, bad_regex, bad_money, bad_sale, bad_fields):
         assert response.status_code == 400, response.json()
-    assert bad_sort.json()["errors"] == {"sort": ["Unknown field: position_of_consignment"]}
+    assert bad_sort.json()["errors"] == {"sort": ["Unknown field: provenance"]}
     assert bad_filter.json()["title"] == "Invalid filter"
     assert bad_regex.json()["title"] == "Invalid regular expression"
     assert list(bad_money.json()["errors"]) == ["filter[hammer_price][value][from]"]
@@ -753,7 +803,7 @@ async def test_create_item(
     assert row["consignment"]["id"] == str(consignment.id)
     assert row["dimensions"] == {"height": "30.00cm", "width": "15.00cm"}
     assert row["dimension_rows"][0]["packed_date"] == "2025-05-01"
-    assert row["grade"] is None
+    assert row["grade"] == "VF"
     assert row["status"]["id"] != "withdrawn"
     assert await item_activities(session) == [("create", int(row["id"]))]
 
@@ -923,7 +973,12 @@ async def test_list_statements_do_not_grow_with_rows(
     async def lot(n: int) -> None:
         consignment = await factories.create_consignment(session, sale=sale)
         item = await factories.create_item(
-            session, sale=sale, consignment=consignment, lot_number=n
+            session,
+            sale=sale,
+            consignment=consignment,
+            lot_number=n,
+            provenance="Private collection",
+            catalogs=[{"catalog_name": "Michel", "catalog_value": "10.00"}],
         )
         await factories.create_file(session, item=item)
 

@@ -1,7 +1,7 @@
 """Taxonomy terms and the item, client and sale term links (REST A12.8).
 
 Revision ID: 7d4c1e9a2b6f
-Revises: 8d4e6f1a2c3b
+Revises: 9c4e1f7a2b58
 Create Date: 2026-12-01 20:30:00+00:00
 
 Every lot with a ``category_id`` gets it as its first ``categories`` link, so the main category
@@ -16,7 +16,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "7d4c1e9a2b6f"
-down_revision: str | None = "8d4e6f1a2c3b"
+down_revision: str | None = "9c4e1f7a2b58"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
