@@ -136,6 +136,26 @@ async def ensure_categories(
     return [ids[name.lower()] for name, _, _ in categories]
 
 
+async def ensure_terms(
+    session: AsyncSession, vocabularies: Mapping[str, Sequence[str]]
+) -> dict[tuple[str, str], int]:
+    """Create the missing taxonomy terms; every term's id by (vocabulary, lower-cased name)."""
+    table = table_of(models.Term)
+    rows = [
+        {"vocabulary": vocabulary, "name": name, "weight": weight}
+        for vocabulary, names in vocabularies.items()
+        for weight, name in enumerate(names)
+    ]
+    if rows:
+        await session.execute(pg_insert(table).values(rows).on_conflict_do_nothing())
+    found = await session.execute(
+        sa.select(table.c.vocabulary, sa.func.lower(table.c.name), table.c.id).where(
+            table.c.vocabulary.in_(list(vocabularies))
+        )
+    )
+    return {(vocabulary, name): term_id for vocabulary, name, term_id in found.all()}
+
+
 async def has_rows(session: AsyncSession, model: type[SQLModel]) -> bool:
     """Whether the table of ``model`` holds at least one row."""
     return bool(await session.scalar(sa.select(sa.exists().select_from(table_of(model)))))

@@ -9,6 +9,10 @@ Deleting a client is always a soft delete (status ``deleted``): a client's bids,
 transactions, consignments and won lots are business records the house must keep, its activity
 rows and notes name it by id, and a soft delete is undone by setting the status back. Merge
 marks its sources deleted the same way.
+
+Term fields (``categories``, ``interested_in``, ``source``: ``domain.terms.CLIENT_FIELDS``) are
+resolved by ``domain.terms`` and replaced as a whole; a merge adds the sources' terms the target
+lacks.
 """
 
 from __future__ import annotations
@@ -28,8 +32,9 @@ from sqlmodel import col
 from db import models
 from db.queries import client as client_queries
 from db.queries import responsible as responsible_queries
+from db.queries.term import CLIENT_LINKS, term_ids_by_owner
 from db.session import OperationDB
-from domain import audit, responsible
+from domain import audit, responsible, terms
 from domain.addresses import add_address, change_address, clean_address_fields
 from domain.errors import Forbidden, NotFound, RuleViolation, RuleViolations, UserErrorCode
 from domain.fields import Checks
@@ -84,7 +89,8 @@ CLIENT_FIELDS = frozenset(
     + (responsible.FIELD,)
 )
 """The writable client fields (model attribute names, and ``responsible_user_ids``, stored in
-a link table)."""
+a link table), besides the term fields."""
+TERM_FIELDS = terms.CLIENT_FIELDS
 
 CONTACT_FIELDS = frozenset(
     {
@@ -405,7 +411,12 @@ async def _clean(
     """Every given field validated; the cross-field and database checks included."""
     cleaned: dict[str, Any] = {}
     violations: list[RuleViolation] = []
+    checks = Checks()
+    cleaned.update(await terms.resolve(session, checks, TERM_FIELDS, values))
+    violations += checks.violations
     for name, value in values.items():
+        if name in TERM_FIELDS:
+            continue
         if name == responsible.FIELD:
             checks = Checks()
             cleaned[name] = await responsible.cleaned(session, checks, value)
@@ -452,6 +463,10 @@ async def _clean(
 
 
 # -- shared steps --------------------------------------------------------------------------
+
+
+def _terms_of(cleaned: Mapping[str, Any]) -> dict[str, list[int]]:
+    return {name: value for name, value in cleaned.items() if name in TERM_FIELDS}
 
 
 def _require_staff(principal: Principal) -> None:
@@ -509,14 +524,19 @@ async def _update(
         violations += found
     if violations:
         raise RuleViolations(violations)
+    sent_terms = _terms_of(cleaned)
+    old_terms = await term_ids_by_owner(session, CLIENT_LINKS, [client.id]) if sent_terms else {}
+    old, new = terms.changes(old_terms.get(client.id, {}), sent_terms)
     before = audit.snapshot(client)
     users = cleaned.pop(responsible.FIELD, None)
     for name, value in cleaned.items():
-        setattr(client, name, value)
+        if name not in TERM_FIELDS:
+            setattr(client, name, value)
     await session.flush()
-    links: audit.Changes = {}
+    await terms.write(session, CLIENT_LINKS, TERM_FIELDS, client.id, new)
+    links: audit.Changes = audit.diff(old, new)
     if users is not None:
-        links = await responsible.replace(session, models.EntityType.CLIENT, client.id, users)
+        links |= await responsible.replace(session, models.EntityType.CLIENT, client.id, users)
     await audit.record_updated(
         session, principal, models.EntityType.CLIENT, client, before, also=links
     )
@@ -552,14 +572,24 @@ async def create_client(db: OperationDB, principal: Principal, cmd: CreateClient
             raise RuleViolations(violations)
         if cleaned.get("customer_number") is None:
             cleaned["customer_number"] = await client_queries.next_customer_number(session)
+        sent_terms = _terms_of(cleaned)
         users = cleaned.pop(responsible.FIELD, [])
-        client = models.Client(**cleaned)
+        client = models.Client(
+            **{name: value for name, value in cleaned.items() if name not in TERM_FIELDS}
+        )
         if cmd.uuid is not None:
             client.uuid = cmd.uuid
         session.add(client)
         await session.flush()
+        await terms.write(session, CLIENT_LINKS, TERM_FIELDS, client.id, sent_terms)
         links = await responsible.replace(session, models.EntityType.CLIENT, client.id, users)
-        await audit.record_created(session, principal, models.EntityType.CLIENT, client, also=links)
+        await audit.record_created(
+            session,
+            principal,
+            models.EntityType.CLIENT,
+            client,
+            also={**audit.diff({}, sent_terms), **links},
+        )
         address = None
         if cmd.address is not None:
             address = await add_address(
@@ -704,10 +734,11 @@ _SPECIAL = frozenset(
         ("client_connections", "client_id"),
         ("addresses", "client_id"),
         ("client_responsible_users", "client_id"),
+        ("client_terms", "client_id"),
     }
 )
-"""References moved by their own rules (connections, the default-address flag, responsible
-users appended to the target's without duplicates)."""
+"""References moved by their own rules (connections, the default-address flag, term links and
+responsible users appended to the target's without duplicates)."""
 
 
 async def merge_clients(db: OperationDB, principal: Principal, cmd: MergeClients) -> MergeResult:
@@ -868,6 +899,9 @@ async def _move_references(
         if count:
             table = str(column.table.name)  # a quoted_name; JSON keys must be plain str
             moved[table] = moved.get(table, 0) + count
+    moved["client_terms"] = await terms.merge_into(
+        session, CLIENT_LINKS, TERM_FIELDS, source_ids, target_id
+    )
     moved["notes"] = await client_queries.repoint_attached(
         session, models.Note, source_ids, target_id
     )

@@ -46,6 +46,7 @@ class UserErrorCode(enum.StrEnum):
     REFUND_EXCEEDS_PAID = "REFUND_EXCEEDS_PAID"
     CONFLICT = "CONFLICT"
     """Another operation on the same records is running (REST 409); try again."""
+    IN_USE = "IN_USE"
 
 
 class DomainError(Exception):

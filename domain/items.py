@@ -34,6 +34,12 @@ known only then) and are billed after the lot on its buyer's invoice.
 consignment, internal estimate, retail price, flags) carry no rule beyond their type and bounds;
 they stay editable whatever the lot's state, and clones copy them.
 
+**Term fields** (``categories``, ``tags``, ``country``, … ``domain.terms.ITEM_FIELDS``) are
+resolved by ``domain.terms`` (ids or labels, unknown ones ``NOT_FOUND`` at ``categories.1``) and
+replaced as a whole. ``category_id`` is the first of ``categories``: sending ``categories`` sets
+it; sending only ``category_id`` moves that category to the front (null clears the categories).
+Clones copy every term field.
+
 **Deleting** a lot is refused when it carries history: sold (``ITEM_SOLD``), on an order that is
 not canceled (``HAS_ORDERS``), or with bids (``HAS_BIDS``, the bid log is the audit of the sale).
 Withdraw such a lot instead.
@@ -52,8 +58,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import models
 from db.queries import catalogue as queries
 from db.queries.item import lock_item
+from db.queries.term import ITEM_LINKS, term_ids_by_owner
 from db.session import OperationDB
-from domain import audit, item_history, responsible
+from domain import audit, item_history, responsible, terms
 from domain import rows as row_fields
 from domain.bidding.closing import close_finished_sales, leading_clients
 from domain.bulk import MAX_ROWS, BulkResult, ErrorPolicy, RowResult, row_path
@@ -137,6 +144,7 @@ WRITABLE = frozenset(
         "additional_charges",
     }
 )
+TERM_FIELDS = terms.ITEM_FIELDS
 PRICES = ("starting_price", "reserve_price", "buy_now_price", "minimum_price")
 MONEY = ("estimate_low", "estimate_high", "estimate_internal", "retail_price", *PRICES)
 NOT_NULL = ("title", "published", "starting_price", "lot_letter", *FLAGS)
@@ -266,7 +274,7 @@ def _staff(principal: Principal) -> None:
 
 
 def _fields(values: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = set(values) - WRITABLE - {responsible.FIELD}
+    unknown = set(values) - WRITABLE - set(TERM_FIELDS) - {responsible.FIELD}
     if unknown:
         raise ValueError(f"not writable on an item: {sorted(unknown)}")
     return dict(values)
@@ -337,8 +345,27 @@ async def _check_item(
         name = "lotNumber" if "lot_number" in sent else "lotLetter"
         checks.fail(name, UserErrorCode.LOTS_LOCKED, LOTS_LOCKED)
     await _check_references(db, checks, sale, state, sent, creating=item is None)
+    await _check_terms(db, checks, item, sent)
     if item is not None:
         _check_bidding_state(checks, item, state, sent)
+
+
+async def _check_terms(
+    db: OperationDB, checks: Checks, item: models.Item | None, sent: dict[str, Any]
+) -> None:
+    """Resolve the term fields in ``sent`` to ids in place; keep ``category_id`` the first
+    category (module docstring)."""
+    resolved = await terms.resolve(db.session, checks, TERM_FIELDS, sent)
+    sent.update(resolved)
+    if "categories" in resolved:
+        sent["category_id"] = resolved["categories"][0] if resolved["categories"] else None
+    elif "category_id" in sent and "categories" not in sent and not checks.failed("categoryId"):
+        main = sent["category_id"]
+        current: list[int] = []
+        if item is not None and main is not None:
+            found = await term_ids_by_owner(db.session, ITEM_LINKS, [item.id])
+            current = found.get(item.id, {}).get("categories", [])
+        sent["categories"] = [] if main is None else [main, *(c for c in current if c != main)]
 
 
 def _check_catalogue(checks: Checks, sent: Mapping[str, Any]) -> None:
@@ -514,17 +541,25 @@ async def create_item(db: OperationDB, principal: Principal, cmd: CreateItem) ->
             values["lot_letter"] = values.get("lot_letter") or ""
         values.setdefault("lot_letter", "")
         values.setdefault("starting_price", Decimal("0"))
+        sent_terms = _terms_of(values)
         users = values.pop(responsible.FIELD, [])
         item = models.Item(
             sale_id=sale.id,
             status=models.ItemStatus.AVAILABLE,
             closes_at=sale.ends_at if sale.kind is models.SaleKind.TIMED else None,
-            **values,
+            **{name: value for name, value in values.items() if name not in TERM_FIELDS},
         )
         session.add(item)
         await session.flush()
+        await _write_terms(session, item.id, sent_terms)
         links = await responsible.replace(session, models.EntityType.ITEM, item.id, users)
-        await audit.record_created(session, principal, models.EntityType.ITEM, item, also=links)
+        await audit.record_created(
+            session,
+            principal,
+            models.EntityType.ITEM,
+            item,
+            also={**audit.diff({}, sent_terms), **links},
+        )
         if cmd.history:
             await item_history.append(db, principal, item, cmd.history)
         await publish(session, *_item_events(item, principal, "created"))
@@ -555,14 +590,23 @@ async def update_item(db: OperationDB, principal: Principal, cmd: UpdateItem) ->
         ):
             checks.fail("lotNumber", UserErrorCode.UNIQUE, LOT_TAKEN)
         checks.raise_if_any()
+        sent_terms = _terms_of(changes)
+        old_terms = await term_ids_by_owner(session, ITEM_LINKS, [item.id]) if sent_terms else {}
+        old, new = terms.changes(old_terms.get(item.id, {}), sent_terms)
         before = audit.snapshot(item)
         _apply(item, changes)
         if moves_lot:
             await _write_lots(session, [(item, sale.id, lot)])
         await session.flush()
+        await _write_terms(session, item.id, new)
         links = await _write_responsible(session, item, changes)
         edited = await audit.record_updated(
-            session, principal, models.EntityType.ITEM, item, before, also=links
+            session,
+            principal,
+            models.EntityType.ITEM,
+            item,
+            before,
+            also={**audit.diff(old, new), **links},
         )
         if cmd.history:
             await item_history.append(db, principal, item, cmd.history)
@@ -573,10 +617,19 @@ async def update_item(db: OperationDB, principal: Principal, cmd: UpdateItem) ->
 
 def _apply(item: models.Item, changes: Mapping[str, Any]) -> None:
     """Set the item's own non-lot fields (lots go through ``_write_lots``, responsible users
-    through ``_write_responsible``)."""
+    through ``_write_responsible``, terms through ``_write_terms``)."""
     for name, value in changes.items():
-        if name not in LOT_FIELDS and name != responsible.FIELD:
+        if name not in LOT_FIELDS and name not in TERM_FIELDS and name != responsible.FIELD:
             setattr(item, name, value)
+
+
+def _terms_of(changes: Mapping[str, Any]) -> dict[str, list[int]]:
+    """The (resolved) term fields of ``changes``."""
+    return {name: list(value) for name, value in changes.items() if name in TERM_FIELDS}
+
+
+async def _write_terms(session: AsyncSession, item_id: int, sent: Mapping[str, list[int]]) -> None:
+    await terms.write(session, ITEM_LINKS, TERM_FIELDS, item_id, sent)
 
 
 async def _write_responsible(
@@ -783,7 +836,7 @@ def _drop_failed(
     by_name = {camel(name): name for name in changes}
     prefix = row_path("items", index)
     for violation in violations:
-        failed = (violation.field or "").removeprefix(prefix).split("[", 1)[0]
+        failed = (violation.field or "").removeprefix(prefix).split("[", 1)[0].split(".", 1)[0]
         name = by_name.get(failed)
         if name is None and failed in ("lotNumber", "lotLetter"):
             name = next((lot for lot in LOT_FIELDS if lot in changes), None)
@@ -802,9 +855,18 @@ async def _write_bulk(
     active: Mapping[int, dict[str, Any]],
 ) -> int:
     befores: dict[int, dict[str, Any]] = {}
+    afters: dict[int, dict[str, list[int]]] = {}
+    term_diffs: dict[int, audit.Changes] = {}
     placements: list[tuple[models.Item, int, Lot | None]] = []
+    with_terms = [
+        items[cmd.rows[index].item_id].id for index, changes in active.items() if _terms_of(changes)
+    ]
+    old_terms = await term_ids_by_owner(session, ITEM_LINKS, with_terms)
     for index, changes in active.items():
         item = items[cmd.rows[index].item_id]
+        sent_terms = _terms_of(changes)
+        old, afters[item.id] = terms.changes(old_terms.get(item.id, {}), sent_terms)
+        term_diffs[item.id] = audit.diff(old, afters[item.id])
         befores[item.id] = audit.snapshot(item)
         lot = _lot_of(_state(item, changes))
         if lot != _lot_of(_state(item, {})):
@@ -813,6 +875,8 @@ async def _write_bulk(
     if placements:
         await _write_lots(session, placements)
     await session.flush()
+    for item_id, after in afters.items():
+        await _write_terms(session, item_id, after)
     links = {
         items[cmd.rows[index].item_id].id: await _write_responsible(
             session, items[cmd.rows[index].item_id], changes
@@ -823,7 +887,12 @@ async def _write_bulk(
     for item_id, before in befores.items():
         item = items[item_id]
         if await audit.record_updated(
-            session, principal, models.EntityType.ITEM, item, before, also=links[item_id]
+            session,
+            principal,
+            models.EntityType.ITEM,
+            item,
+            before,
+            also={**term_diffs[item_id], **links[item_id]},
         ):
             events += _item_events(item, principal, "edited", force_reload=True)
     await publish(session, *events)
@@ -968,6 +1037,7 @@ async def clone_items(db: OperationDB, principal: Principal, cmd: CopyItems) -> 
         assert consignment is not None
         highest = await queries.highest_lot_number(db, sale.id)
         numbers = _next_numbers(highest, 1, len(cmd.item_ids))
+        source_terms = await term_ids_by_owner(session, ITEM_LINKS, sources)
         copies: list[models.Item] = []
         for number, item_id in zip(numbers, cmd.item_ids, strict=True):
             source = sources[item_id]
@@ -984,8 +1054,12 @@ async def clone_items(db: OperationDB, principal: Principal, cmd: CopyItems) -> 
             copies.append(copy)
         await session.flush()
         events: list[Event] = []
-        for copy in copies:
-            await audit.record_created(session, principal, models.EntityType.ITEM, copy)
+        for copy, item_id in zip(copies, cmd.item_ids, strict=True):
+            copied = source_terms.get(item_id, {})
+            await _write_terms(session, copy.id, copied)
+            await audit.record_created(
+                session, principal, models.EntityType.ITEM, copy, also=audit.diff({}, copied)
+            )
             events += _item_events(copy, principal, "created", force_reload=True)
         events.append(
             ItemBulk(name="bulk_update", count=len(copies), message=f"Cloned {len(copies)} items.")

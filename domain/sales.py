@@ -25,8 +25,9 @@ from typing import Any
 
 from db import models
 from db.queries import catalogue as queries
+from db.queries.term import SALE_LINKS, term_ids_by_owner
 from db.session import OperationDB
-from domain import audit
+from domain import audit, terms
 from domain import rows as row_fields
 from domain.errors import Forbidden, NotFound, RuleViolation, UserErrorCode
 from domain.fields import CENT, Checks, camel
@@ -73,6 +74,10 @@ WRITABLE = frozenset(
         "external_ids",
     }
 )
+TERM_FIELDS = terms.SALE_FIELDS
+"""``departments``, ``bid_steps``, ``catalog``: resolved by ``domain.terms``, replaced whole.
+A ``bid_steps`` term with an increment table gives the sale that table (unless ``increments``
+is sent too); the sale keeps its copy when the term changes later, as bids were placed on it."""
 FROZEN_ONCE_BID = ("currency", "kind")
 NOT_NULL = (
     "title",
@@ -122,7 +127,7 @@ def _staff(principal: Principal) -> None:
 
 
 def _fields(values: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = set(values) - WRITABLE
+    unknown = set(values) - WRITABLE - set(TERM_FIELDS)
     if unknown:
         raise ValueError(f"not writable on a sale: {sorted(unknown)}")
     return dict(values)
@@ -203,11 +208,18 @@ async def create_sale(db: OperationDB, principal: Principal, cmd: CreateSale) ->
     values.setdefault("title", "")
     checks = _clean_rows(values)
     async with db.transaction() as session:
-        sale = models.Sale(**values)
+        sent_terms = await terms.resolve(session, checks, TERM_FIELDS, values)
+        steps = await terms.bid_step_increments(session, sent_terms)
+        if steps is not None and "increments" not in cmd.values:
+            values["increments"] = steps
+        sale = models.Sale(**{k: v for k, v in values.items() if k not in TERM_FIELDS})
         await _check(db, sale, values, checks)
         session.add(sale)
         await session.flush()
-        await audit.record_created(session, principal, models.EntityType.SALE, sale)
+        await terms.write(session, SALE_LINKS, TERM_FIELDS, sale.id, sent_terms)
+        await audit.record_created(
+            session, principal, models.EntityType.SALE, sale, also=audit.diff({}, sent_terms)
+        )
         await publish(
             session, EntityUpdated(bundle="sale", entity_id=sale.id, user_id=principal.user_id)
         )
@@ -223,12 +235,22 @@ async def update_sale(db: OperationDB, principal: Principal, cmd: UpdateSale) ->
         sale = await queries.lock_sale(db, cmd.sale_id)
         if sale is None:
             raise NotFound("Sale not found.")
+        sent_terms = await terms.resolve(session, checks, TERM_FIELDS, changes)
+        steps = await terms.bid_step_increments(session, sent_terms)
+        if steps is not None and "increments" not in changes:
+            changes["increments"] = steps
+        old_terms = await term_ids_by_owner(session, SALE_LINKS, [sale.id]) if sent_terms else {}
+        old, new = terms.changes(old_terms.get(sale.id, {}), sent_terms)
         before = audit.snapshot(sale)
         for name, value in changes.items():
-            setattr(sale, name, [] if name == "increments" and value is None else value)
+            if name not in TERM_FIELDS:
+                setattr(sale, name, [] if name == "increments" and value is None else value)
         await _check(db, sale, changes, checks)
         await session.flush()
-        if await audit.record_updated(session, principal, models.EntityType.SALE, sale, before):
+        await terms.write(session, SALE_LINKS, TERM_FIELDS, sale.id, sent_terms)
+        if await audit.record_updated(
+            session, principal, models.EntityType.SALE, sale, before, also=audit.diff(old, new)
+        ):
             await publish(session, *_events(sale, principal))
     return sale
 

@@ -28,6 +28,7 @@ from db.queries import note as note_queries
 from db.queries import order as order_queries
 from db.queries import responsible as responsible_queries
 from db.queries import sale as sale_queries
+from db.queries import term as term_queries
 from db.queries import transaction as transaction_queries
 from db.queries import user as user_queries
 from db.queries.batch import counts_by_parent, pages_by_parent
@@ -44,6 +45,7 @@ from domain.principal import Principal
 from graph.dataloaders import BatchLoader, Prefetch
 
 PageLoader = BatchLoader[int, Page]
+TermFields = dict[str, list[term_queries.TermRow]]
 CountLoader = BatchLoader[int, int]
 
 
@@ -367,6 +369,31 @@ class Loaders:
     @cached_property
     def category_by_id(self) -> BatchLoader[int, models.Category | None]:
         return self._by_id(category_queries.categories_by_ids)
+
+    @cached_property
+    def term_by_id(self) -> BatchLoader[int, models.Term | None]:
+        return self._by_id(term_queries.terms_by_ids)
+
+    def _terms_by_owner(self, links: term_queries.Links) -> BatchLoader[int, TermFields]:
+        async def fetch(owner_ids: Sequence[int]) -> list[TermFields]:
+            return await term_queries.terms_by_owner_ids(self.db, links, owner_ids)
+
+        return BatchLoader(fetch)
+
+    @cached_property
+    def terms_by_item_id(self) -> BatchLoader[int, TermFields]:
+        """Every term field of each lot (field → terms in order), one statement per page."""
+        return self._terms_by_owner(term_queries.ITEM_LINKS)
+
+    @cached_property
+    def terms_by_client_id(self) -> BatchLoader[int, TermFields]:
+        """Every term field of each client."""
+        return self._terms_by_owner(term_queries.CLIENT_LINKS)
+
+    @cached_property
+    def terms_by_sale_id(self) -> BatchLoader[int, TermFields]:
+        """Every term field of each sale."""
+        return self._terms_by_owner(term_queries.SALE_LINKS)
 
     @cached_property
     def activity_by_id(self) -> BatchLoader[int, models.Activity | None]:

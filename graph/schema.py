@@ -44,6 +44,8 @@ from graph.sale.mutations import SaleEditingMutations, SaleMutations
 from graph.sale.queries import SaleQueries
 from graph.scalars import SCALARS
 from graph.subscriptions import Subscription
+from graph.term.mutations import TermMutations
+from graph.term.queries import TermQueries
 from graph.transaction.mutations import TransactionMutations
 from graph.transaction.queries import TransactionQueries
 from graph.user.mutations import UserMutations
@@ -95,6 +97,7 @@ class Query(
     NoteQueries,
     FileQueries,
     CategoryQueries,
+    TermQueries,
     ActivityQueries,
     JobQueries,
 ):
@@ -123,6 +126,7 @@ class Mutation(
     OrderMutations,
     TransactionMutations,
     JobMutations,
+    TermMutations,
 ):
     pass
 

@@ -141,7 +141,30 @@ async def create_item(
         "closes_at": sale.ends_at,
     }
     values.update(overrides)
-    return await _save(session, models.Item(**values))
+    item = await _save(session, models.Item(**values))
+    if item.category_id is not None:  # the main category is the first of the lot's categories
+        await _save(
+            session,
+            models.ItemTerm(
+                item_id=item.id, field="categories", position=0, category_id=item.category_id
+            ),
+        )
+    return item
+
+
+async def create_category(session: AsyncSession, **overrides: Any) -> models.Category:
+    values: dict[str, Any] = {"name": f"Category {next(_seq)}"}
+    values.update(overrides)
+    return await _save(session, models.Category(**values))
+
+
+async def create_term(
+    session: AsyncSession, *, vocabulary: str = "item_tags", **overrides: Any
+) -> models.Term:
+    n = next(_seq)
+    values: dict[str, Any] = {"vocabulary": vocabulary, "name": f"Term {n}"}
+    values.update(overrides)
+    return await _save(session, models.Term(**values))
 
 
 async def create_bid(

@@ -29,6 +29,7 @@ from db.models.responsible import (
     ItemResponsibleUser,
 )
 from db.models.sale import DEFAULT_INCREMENTS, Category, Sale
+from db.models.term import ClientTerm, ItemTerm, SaleTerm, Term
 from db.models.user import AccessToken, User
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "ClientConnection",
     "ClientResponsibleUser",
     "ClientStatus",
+    "ClientTerm",
     "Consignment",
     "ConsignmentResponsibleUser",
     "EntityType",
@@ -55,6 +57,7 @@ __all__ = [
     "ItemImage",
     "ItemResponsibleUser",
     "ItemStatus",
+    "ItemTerm",
     "JobNote",
     "Note",
     "Order",
@@ -68,6 +71,8 @@ __all__ = [
     "Sale",
     "SaleKind",
     "SaleStatus",
+    "SaleTerm",
+    "Term",
     "Transaction",
     "TransactionType",
     "User",

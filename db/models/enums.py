@@ -107,3 +107,4 @@ class EntityType(enum.StrEnum):
     NOTE = "note"
     FILE = "file"
     USER = "user"
+    TERM = "term"

@@ -16,6 +16,7 @@ from db import models
 from db.base import metadata
 from db.queries.batch import rows_by_ids, rows_by_parent_ids
 from db.queries.listing import ListSpec, Sort
+from db.queries.term import CLIENT_LINKS, filed_under
 from db.queries.viewer import Viewer
 from db.queries.visibility import readable_clients
 from db.session import OperationDB
@@ -77,6 +78,11 @@ CLIENT_LIST = ListSpec(
             "updated_at",
         }
     ),
+    extra_conditions={
+        "source": filed_under(CLIENT_LINKS, "source", C.id),
+        "interested_in": filed_under(CLIENT_LINKS, "interested_in", C.id),
+        "categories": filed_under(CLIENT_LINKS, "categories", C.id, categories=True),
+    },
     default_sort=(Sort("id"),),
     search=(
         C.first_name,

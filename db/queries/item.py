@@ -14,6 +14,7 @@ from sqlmodel import col
 from db import models
 from db.queries.batch import rows_by_ids
 from db.queries.listing import ListSpec, Sort
+from db.queries.term import ITEM_LINKS, filed_under
 from db.queries.viewer import Viewer
 from db.queries.visibility import readable_items
 from db.session import OperationDB
@@ -81,6 +82,7 @@ ITEM_LIST = ListSpec(
         }
     ),
     default_sort=(Sort("lot"),),
+    extra_conditions={"categories": filed_under(ITEM_LINKS, "categories", I.id, categories=True)},
     staff_only=frozenset({"consignment_id", "winner_id"}),
     search=(I.title, I.description, I.lot_number),
 )

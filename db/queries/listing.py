@@ -179,6 +179,11 @@ def _condition_clauses(column: Any, cond: Condition) -> list[ColumnElement[bool]
     return clauses
 
 
+def condition_clauses(column: Any, cond: Condition) -> list[ColumnElement[bool]]:
+    """The clauses of ``cond`` on ``column`` (for ``extra_conditions`` over another table)."""
+    return _condition_clauses(column, cond)
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 

@@ -14,6 +14,7 @@ from sqlmodel import col
 from db import models
 from db.queries.batch import rows_by_ids
 from db.queries.listing import Condition, ListSpec, Sort
+from db.queries.term import SALE_LINKS, filed_under
 from db.queries.viewer import Viewer
 from db.queries.visibility import readable_consignments, readable_items, readable_sales
 from db.session import OperationDB
@@ -96,7 +97,11 @@ SALE_LIST = ListSpec(
     ),
     default_sort=(Sort("starts_at", descending=True),),
     search=(S.title, S.subtitle, S.sale_number, S.description),
-    extra_conditions={"status": _status_condition},
+    extra_conditions={
+        "status": _status_condition,
+        "catalog": filed_under(SALE_LINKS, "catalog", S.id),
+        "departments": filed_under(SALE_LINKS, "departments", S.id),
+    },
 )
 
 

@@ -173,3 +173,8 @@ def readable_activities(viewer: Viewer) -> Select[Any]:
 
 def readable_categories(viewer: Viewer) -> Select[Any]:
     return sa.select(models.Category)
+
+
+def readable_terms(viewer: Viewer) -> Select[Any]:
+    """Taxonomy terms are public, like categories."""
+    return sa.select(models.Term)

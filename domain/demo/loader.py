@@ -3,17 +3,31 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import SQLModel
 
 from db import models
-from db.demo import TableRows, ensure_categories, has_rows, truncate_all, users_with_emails
+from db.demo import (
+    TableRows,
+    copy_rows,
+    ensure_categories,
+    ensure_terms,
+    has_rows,
+    table_of,
+    truncate_all,
+    users_with_emails,
+)
 from db.demo import write_tables as write_demo_tables
 from db.session import OperationDB
 from domain.auth import hash_password
 from domain.demo.builder import DEMO_LOGINS, MIN_CLIENTS, DemoData, DemoLogin, build_demo_data
 from domain.demo.catalogue import CATEGORIES
+from domain.demo.terms import VOCABULARIES, term_links
 from domain.errors import DomainError
 
 Echo = Callable[[str], None]
@@ -100,6 +114,47 @@ def _tables(data: DemoData) -> list[TableRows]:
     ]
 
 
+_LINK_TABLES: dict[str, tuple[type[SQLModel], str]] = {
+    "items": (models.ItemTerm, "item_id"),
+    "clients": (models.ClientTerm, "client_id"),
+    "sales": (models.SaleTerm, "sale_id"),
+}
+
+
+async def _write_term_links(
+    session: AsyncSession, data: DemoData, ids: Mapping[str, list[int]], seed: int
+) -> None:
+    """The demo vocabularies, each lot's category as its first ``categories`` term, and the
+    seeded term links of ``domain.demo.terms``."""
+    term_ids = await ensure_terms(session, VOCABULARIES)
+    rows: dict[str, list[dict[str, Any]]] = {owner: [] for owner in _LINK_TABLES}
+    for item_id, item in zip(ids["items"], data.items, strict=True):
+        if item["category_id"] is not None:
+            category_id = ids["categories"][item["category_id"] - 1]
+            rows["items"].append(
+                {
+                    "item_id": item_id,
+                    "field": "categories",
+                    "position": 0,
+                    "term_id": None,
+                    "category_id": category_id,
+                }
+            )
+    for link in term_links(data, seed):
+        model, owner = _LINK_TABLES[link.owner]
+        row: dict[str, Any] = {
+            owner: ids[link.owner][link.position - 1],
+            "field": link.field,
+            "position": link.index,
+            "term_id": term_ids[(link.vocabulary, link.name.lower())],
+        }
+        if model is not models.SaleTerm:
+            row["category_id"] = None
+        rows[link.owner].append(row)
+    for owner, (model, _column) in _LINK_TABLES.items():
+        await copy_rows(session, table_of(model), rows[owner])
+
+
 async def load_demo_data(
     db: OperationDB,
     *,
@@ -160,9 +215,10 @@ async def load_demo_data(
             say(f"  wrote {rows:,} {table} in {seconds:.1f} s")
 
         category_ids = await ensure_categories(session, CATEGORIES)
-        await write_demo_tables(
+        ids = await write_demo_tables(
             session, _tables(data), known_ids={"categories": category_ids}, progress=progress
         )
+        await _write_term_links(session, data, ids, seed)
     return DemoSummary(
         seed=seed,
         categories=len(category_ids),

@@ -21,6 +21,7 @@ from graph.partial import present
 from graph.payloads import UserError, user_errors
 from graph.permissions import STAFF, IsAuthenticated
 from graph.rows import ChargeRowInput, ExternalIdInput
+from graph.term.inputs import TERM_IDS, decode_terms
 from graph.user.types import RESPONSIBLE_USERS_INPUT
 
 if TYPE_CHECKING:
@@ -167,6 +168,17 @@ class ClientFieldsInput:
     bidder_number: str | None = strawberry.field(
         default=UNSET, description="Paddle number (unique)."
     )
+    categories: list[strawberry.ID] | None = strawberry.field(
+        default=UNSET,
+        description="Category IDs the client collects, in order; replaced as a whole (null or "
+        "[] clears). Errors name the entry: `categories.1`.",
+    )
+    interested_in: list[strawberry.ID] | None = strawberry.field(
+        default=UNSET, description="Interests: " + TERM_IDS
+    )
+    source: strawberry.ID | None = strawberry.field(
+        default=UNSET, description="Where the client came from (a Term ID); null clears."
+    )
     address: AddressFieldsInput | None = strawberry.field(
         default=UNSET,
         description="The default address: created (billing and shipping) when the client has "
@@ -298,7 +310,10 @@ class ConnectClientsPayload:
 
 def client_values(input: ClientFieldsInput, exclude: frozenset[str]) -> dict[str, Any]:
     """The sent client fields by model attribute name (ids decoded)."""
-    values = present(input, exclude | {"address", "agent_id", "responsible_user_ids"})
+    values = decode_terms(
+        present(input, exclude | {"address", "agent_id", "responsible_user_ids"}),
+        clients.TERM_FIELDS,
+    )
     if input.agent_id is not UNSET:
         values["agent_user_id"] = (
             None if input.agent_id is None else decode_id(input.agent_id, "User", "agentId")

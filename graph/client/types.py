@@ -17,6 +17,7 @@ from graph.context import Info
 from graph.enums import ClientStatus
 from graph.filtering import list_query, page_args
 from graph.lists import nested
+from graph.loaders import TermFields
 from graph.node import ModelNode, computed
 from graph.note.inputs import NoteFilter, NoteOrder
 from graph.note.types import entity_notes
@@ -24,6 +25,7 @@ from graph.order.inputs import ORDER_ID_TYPES, OrderFilter, OrderOrder
 from graph.permissions import STAFF_ONLY, staff_only
 from graph.relay import After, Before, Connection, First, Last, Search
 from graph.rows import ChargeRow, ExternalId, charge_rows, external_ids
+from graph.term.types import category_list, term_list, term_one
 from graph.transaction.inputs import TRANSACTION_ID_TYPES, TransactionFilter, TransactionOrder
 from graph.user.types import responsible_users_field
 
@@ -77,6 +79,10 @@ def _display_name(client: models.Client) -> str:
     return name or client.company or f"Client {client.id}"
 
 
+async def _terms(info: Info, row: models.Client) -> TermFields:
+    return await info.context.loaders.terms_by_client_id.load(row.id)
+
+
 @strawberry.type(
     description="A person or company the house deals with: bidder, buyer and/or consignor. "
     "Staff see every client; a bidder sees only their own record."
@@ -94,6 +100,9 @@ class Client(ModelNode):
     phone: str | None = strawberry.field(description="Phone number.")
     mobile: str | None = strawberry.field(description="Mobile number.")
     birthdate: date | None = strawberry.field(description="Date of birth.")
+    categories = category_list(_terms, "The categories the client collects, in order.")
+    interested_in = term_list(_terms, "interested_in", "The client's interests (terms).")
+    source = term_one(_terms, "source", "Where the client came from (a term).")
     status: ClientStatus = strawberry.field(description="Bidding requires APPROVED.")
     published: bool = strawberry.field(description="Publication flag.")
     bidder_number: str | None = strawberry.field(description="Paddle number used when bidding.")

@@ -19,6 +19,7 @@ from graph.filtering import decode_id, decode_ids
 from graph.payloads import UserError, user_errors
 from graph.permissions import STAFF
 from graph.rows import CatalogInput, ChargeRowInput, DimensionInput
+from graph.term.inputs import TERM_IDS, decode_terms
 from graph.user.types import RESPONSIBLE_USERS_INPUT
 
 if TYPE_CHECKING:
@@ -43,7 +44,49 @@ class ItemFieldsInput:
         default=UNSET, description='Suffix letters of the lot ("A"), up to three.'
     )
     category_id: strawberry.ID | None = strawberry.field(
-        default=UNSET, description="Main category."
+        default=UNSET,
+        description="Main category: moved to the front of `categories` (null clears them).",
+    )
+    categories: list[strawberry.ID] | None = strawberry.field(
+        default=UNSET,
+        description="Category IDs, the main category first; replaced as a whole (null or [] "
+        "clears). Errors name the entry: `categories.1`.",
+    )
+    destinations: list[strawberry.ID] | None = strawberry.field(
+        default=UNSET, description="Destinations: " + TERM_IDS
+    )
+    search_tags: list[strawberry.ID] | None = strawberry.field(
+        default=UNSET, description="Search tags: " + TERM_IDS
+    )
+    catalogue_parts: list[strawberry.ID] | None = strawberry.field(
+        default=UNSET, description="Catalogue parts: " + TERM_IDS
+    )
+    postal_thematics: list[strawberry.ID] | None = strawberry.field(
+        default=UNSET, description="Postal thematics: " + TERM_IDS
+    )
+    symbols: list[strawberry.ID] | None = strawberry.field(
+        default=UNSET, description="Philatelic symbols: " + TERM_IDS
+    )
+    sub_symbol: list[strawberry.ID] | None = strawberry.field(
+        default=UNSET, description="Philatelic sub-symbols: " + TERM_IDS
+    )
+    grouping_category: list[strawberry.ID] | None = strawberry.field(
+        default=UNSET, description="Grouping categories: " + TERM_IDS
+    )
+    topics: list[strawberry.ID] | None = strawberry.field(
+        default=UNSET, description="Topics: " + TERM_IDS
+    )
+    tags: list[strawberry.ID] | None = strawberry.field(
+        default=UNSET, description="Lot tags: " + TERM_IDS
+    )
+    mediums: list[strawberry.ID] | None = strawberry.field(
+        default=UNSET, description="Mediums: " + TERM_IDS
+    )
+    collectible_type: strawberry.ID | None = strawberry.field(
+        default=UNSET, description="The collectible type (a Term ID); null clears."
+    )
+    country: strawberry.ID | None = strawberry.field(
+        default=UNSET, description="The lot's country (a Term ID); null clears."
     )
     estimate_low: Decimal | None = strawberry.field(default=UNSET, description="Low estimate.")
     estimate_high: Decimal | None = strawberry.field(
@@ -396,7 +439,7 @@ def _bulk_payload(
 
 def _values(input: ItemFieldsInput, skip: tuple[str, ...]) -> dict[str, Any]:
     """The sent fields, with the typed rows as the domain's row dicts."""
-    values = sent_fields(input, ids=IDS, skip=skip)
+    values = decode_terms(sent_fields(input, ids=IDS, skip=skip), items.TERM_FIELDS)
     for name in ("dimensions", "additional_charges", "catalogs"):
         if name in values:
             values[name] = [row.to_row() for row in values[name] or ()]

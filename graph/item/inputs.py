@@ -22,6 +22,7 @@ ITEM_ID_TYPES = {
     "sale_id": "Sale",
     "consignment_id": "Consignment",
     "category_id": "Category",
+    "categories": "Category",
     "winner_id": "Client",
 }
 
@@ -33,7 +34,10 @@ class ItemFilter:
     consignment_id: IDFilter | None = strawberry.field(
         default=None, description="By consignment (staff)."
     )
-    category_id: IDFilter | None = strawberry.field(default=None, description="By category.")
+    category_id: IDFilter | None = strawberry.field(default=None, description="By main category.")
+    categories: IDFilter | None = strawberry.field(
+        default=None, description="By any of the lot's categories."
+    )
     status: EnumFilter[ItemStatus] | None = strawberry.field(default=None, description="By status.")
     lot_number: IntFilter | None = strawberry.field(default=None, description="By lot number.")
     title: StringFilter | None = strawberry.field(default=None, description="By title.")

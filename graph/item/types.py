@@ -20,12 +20,14 @@ from graph.enums import ItemStatus
 from graph.filtering import list_query, page_args
 from graph.item.history import ItemHistoryEntry, history_entries
 from graph.lists import nested
+from graph.loaders import TermFields
 from graph.node import ModelNode, computed
 from graph.note.inputs import NoteFilter, NoteOrder
 from graph.note.types import entity_notes
 from graph.permissions import STAFF_ONLY, staff_only
 from graph.relay import After, Before, Connection, First, Last, Search
 from graph.rows import Catalog, ChargeRow, Dimension, catalog_rows, charge_rows, dimension_rows
+from graph.term.types import category_list, term_list, term_one
 from graph.user.types import responsible_users_field
 
 if TYPE_CHECKING:
@@ -39,6 +41,10 @@ if TYPE_CHECKING:
 
 
 _SALE = Prefetch("sale_by_id", attrgetter("sale_id"))
+
+
+async def _terms(info: Info, item: models.Item) -> TermFields:
+    return await info.context.loaders.terms_by_item_id.load(item.id)
 
 
 @strawberry.type(description="A lot offered in a sale.")
@@ -260,6 +266,24 @@ class Item(ModelNode):
         if parent.category_id is None:
             return None
         return info.context.loaders.category_by_id.get(parent.category_id)
+
+    categories = category_list(
+        _terms, "Every category the lot is filed under, the main one (`category`) first."
+    )
+    destinations = term_list(_terms, "destinations", "Destinations (terms), in order.")
+    search_tags = term_list(_terms, "search_tags", "Search tags (terms), in order.")
+    catalogue_parts = term_list(_terms, "catalogue_parts", "Catalogue parts (terms), in order.")
+    postal_thematics = term_list(_terms, "postal_thematics", "Postal thematics (terms), in order.")
+    symbols = term_list(_terms, "symbols", "Philatelic symbols (terms), in order.")
+    sub_symbol = term_list(_terms, "sub_symbol", "Philatelic sub-symbols (terms), in order.")
+    grouping_category = term_list(
+        _terms, "grouping_category", "Grouping categories (terms), in order."
+    )
+    topics = term_list(_terms, "topics", "Topics (terms), in order.")
+    tags = term_list(_terms, "tags", "Lot tags (terms), in order.")
+    mediums = term_list(_terms, "mediums", "Mediums (terms), in order.")
+    collectible_type = term_one(_terms, "collectible_type", "The collectible type (a term).")
+    country = term_one(_terms, "country", "The country of the lot (a term).")
 
     @strawberry.field(
         description="Images of the lot in display order (private ones for staff only)."

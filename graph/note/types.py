@@ -33,6 +33,7 @@ SUBJECT_LOADERS: dict[models.EntityType, str] = {
     models.EntityType.NOTE: "note_by_id",
     models.EntityType.FILE: "file_by_id",
     models.EntityType.USER: "user_by_id",
+    models.EntityType.TERM: "term_by_id",
 }
 
 

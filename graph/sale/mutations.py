@@ -21,6 +21,7 @@ from graph.payloads import UserError, user_errors
 from graph.permissions import STAFF
 from graph.rows import ChargeRowInput, ExternalIdInput
 from graph.scalars import Rate
+from graph.term.inputs import TERM_IDS, decode_terms
 
 if TYPE_CHECKING:
     from graph.sale.types import Sale
@@ -134,6 +135,15 @@ class SaleFieldsInput:
     )
     auctioneer_name: str | None = strawberry.field(default=UNSET, description="Auctioneer.")
     venue: str | None = strawberry.field(default=UNSET, description="Where the sale is held.")
+    departments: list[strawberry.ID] | None = strawberry.field(
+        default=UNSET, description="Departments: " + TERM_IDS
+    )
+    bid_steps: strawberry.ID | None = strawberry.field(
+        default=UNSET, description="The named bid-step table (a Term ID); null clears."
+    )
+    catalog: strawberry.ID | None = strawberry.field(
+        default=UNSET, description="The catalogue (a Term ID); null clears."
+    )
     additional_charges: list[ChargeRowInput] | None = strawberry.field(
         default=UNSET,
         description="Charges billed once to each buyer of the sale (handling, catalogue), "
@@ -224,7 +234,7 @@ class DeleteSalePayload:
 
 
 def _sale_values(input: SaleFieldsInput) -> dict[str, Any]:
-    values = sent_fields(input, skip=("id",))
+    values = decode_terms(sent_fields(input, skip=("id",)), sales.TERM_FIELDS)
     if "increments" in values:
         values["increments"] = [
             {"from": str(band.start), "increment": str(band.increment)}

@@ -22,6 +22,7 @@ from graph.enums import SaleKind, SaleStatus
 from graph.filtering import list_query, page_args
 from graph.item.inputs import ITEM_ID_TYPES, ItemFilter, ItemOrder
 from graph.lists import nested
+from graph.loaders import TermFields
 from graph.node import ModelNode, computed
 from graph.note.inputs import NoteFilter, NoteOrder
 from graph.note.types import entity_notes
@@ -30,6 +31,7 @@ from graph.permissions import STAFF_ONLY, STAFF_ONLY_LIST, staff_only
 from graph.relay import After, Before, Connection, First, Last, Search
 from graph.rows import ChargeRow, ExternalId, charge_rows, external_ids
 from graph.scalars import Rate
+from graph.term.types import term_list, term_one
 
 if TYPE_CHECKING:
     from graph.consignment.types import Consignment
@@ -46,6 +48,10 @@ class IncrementBand:
     increment: Decimal = strawberry.field(description="…bids rise by at least this much.")
 
 
+async def _terms(info: Info, row: models.Sale) -> TermFields:
+    return await info.context.loaders.terms_by_sale_id.load(row.id)
+
+
 @strawberry.type(description="An auction event: a timed online sale or a live sale.")
 class Sale(ModelNode):
     __model__ = models.Sale
@@ -60,6 +66,9 @@ class Sale(ModelNode):
     subtitle: str | None = strawberry.field(description="Subtitle.")
     description: str | None = strawberry.field(description="HTML description.")
     sale_number: str | None = strawberry.field(description="Reference number (SALE-2025-001).")
+    departments = term_list(_terms, "departments", "The departments running the sale (terms).")
+    bid_steps = term_one(_terms, "bid_steps", "The named bid-step table (a term).")
+    catalog = term_one(_terms, "catalog", "The catalogue the sale belongs to (a term).")
     kind: SaleKind = strawberry.field(description="TIMED or LIVE.")
     published: bool = strawberry.field(description="Shown in the public catalogue.")
     starts_at: datetime | None = strawberry.field(description="When bidding opens.")

@@ -21,6 +21,7 @@ from db import models
 from db.queries.address import addresses_by_client_ids
 from db.queries.client import CLIENT_LIST, clients_by_ids
 from db.queries.order import balances_by_client_ids
+from db.queries.term import CLIENT_LINKS, TermRow, terms_by_owner_ids
 from db.queries.user import users_by_ids
 from db.queries.visibility import readable_clients
 from db.session import OperationDB
@@ -29,7 +30,9 @@ from domain import responsible as domain_responsible
 from domain.address_format import render
 from domain.errors import DomainError
 from domain.principal import Principal
+from domain.terms import CLIENT_FIELDS as TERM_FIELDS
 from rest_compat.circuit import responsible
+from rest_compat.circuit import terms as term_shapes
 from rest_compat.circuit.bodies import (
     FormatErrors,
     cents,
@@ -146,9 +149,6 @@ FIELDS = (
     "updated",
 )
 
-NOT_STORED = ("categories", "interested_in", "source")
-"""B1.0 fields Gavel has no column for yet: read as [] / null, ignored on input."""
-
 _REGEX = Match.REGEX
 CLIENTS = Resource(
     filters={
@@ -166,6 +166,7 @@ CLIENTS = Resource(
         "philaworksplace_id": FilterField("customer_number", match=_REGEX),
         "last_name_company": FilterField("last_name_company", match=_REGEX),
         "default_payment_method": FilterField("default_payment_method"),
+        "source": FilterField("source", Kind.ID),
         "updated": FilterField("updated_at", Kind.DATETIME),
         "created": FilterField("created_at", Kind.DATETIME),
         "published": FilterField("published", Kind.BOOL),
@@ -320,6 +321,8 @@ def client_values(body: Mapping[str, Any]) -> dict[str, Any]:
             values[name] = amount
         elif name == "tags":
             values[name] = [_term(t) or "" for t in value] if isinstance(value, list) else value
+        elif name in TERM_FIELDS:
+            values[name] = term_shapes.term_input(value)
         elif name == "default_payment_method":
             values[name] = _term(value)
         elif name == "consignor_commissions":
@@ -378,6 +381,7 @@ def represent(
     default_address: models.Address | None,
     balance: Decimal,
     agent: models.User | None,
+    terms: Mapping[str, Sequence[TermRow]],
     responsible_users: Sequence[Mapping[str, str]] = (),
 ) -> dict[str, Any]:
     """The B1.0 representation (every field, in the table's order)."""
@@ -407,10 +411,10 @@ def represent(
         "status": enum_value(client.status.value),
         "agent": ref(agent.id, agent.full_name or agent.email) if agent and staff else None,
         "responsible_user": list(responsible_users),
-        "categories": [],
-        "interested_in": [],
+        "categories": term_shapes.refs(terms.get("categories", [])),
+        "interested_in": term_shapes.refs(terms.get("interested_in", [])),
         "tags": [{"id": t, "label": t} for t in client.tags],
-        "source": None,
+        "source": term_shapes.single(terms.get("source", [])),
         "bank_details": [
             {k: str(row.get(k) or "") for k in ("name", "code", "number", "owner", "iban", "bic")}
             for row in client.bank_details
@@ -470,7 +474,7 @@ def represent(
 async def represent_all(
     db: OperationDB, principal: Principal, clients: Sequence[models.Client]
 ) -> list[dict[str, Any]]:
-    """B1.0 rows for ``clients``: three statements whatever their number."""
+    """B1.0 rows for ``clients``: five statements whatever their number."""
     ids = [c.id for c in clients]
     if not ids:
         return []
@@ -481,6 +485,7 @@ async def represent_all(
     responsible_users = await responsible.refs_by_owner_ids(
         db, principal, models.EntityType.CLIENT, ids
     )
+    terms = await terms_by_owner_ids(db, CLIENT_LINKS, ids)
     return [
         represent(
             client,
@@ -488,10 +493,11 @@ async def represent_all(
             next((a for a in own if a.is_default), None),
             balance,
             agents.get(client.agent_user_id) if client.agent_user_id else None,
+            filed,
             users,
         )
-        for client, own, balance, users in zip(
-            clients, addresses, balances, responsible_users, strict=True
+        for client, own, balance, filed, users in zip(
+            clients, addresses, balances, terms, responsible_users, strict=True
         )
     ]
 
@@ -569,10 +575,10 @@ class Client(BaseModel):
     responsible_user: list[Ref] | None = Field(
         default=None, description="Responsible staff users (staff only; [] for others)."
     )
-    categories: list[Ref] | None = Field(default=None, description="Not stored yet: [].")
-    interested_in: list[Ref] | None = Field(default=None, description="Not stored yet: [].")
+    categories: list[Ref] | None = Field(default=None, description="Collecting categories.")
+    interested_in: list[Ref] | None = Field(default=None, description="Interests (terms).")
     tags: list[Ref] | None = None
-    source: Ref | None = Field(default=None, description="Not stored yet: null.")
+    source: Ref | None = Field(default=None, description="Where the client came from (a term).")
     bank_details: list[BankRow] | None = None
     default_payment_method: Ref | None = None
     invoice_release_limit: str | None = Field(default=None, description="Decimal string.")
@@ -662,6 +668,9 @@ class ClientInput(BaseModel):
         default=None, description="Staff user ids, in order; replace all."
     )
     tags: list[Id] | None = Field(default=None, description="Term ids or labels.")
+    categories: list[Id] | None = Field(default=None, description="Category ids or labels.")
+    interested_in: list[Id] | None = Field(default=None, description="Term ids or labels.")
+    source: Id | None = Field(default=None, description="A term id or label.")
     bank_details: list[dict[str, str]] | None = None
     default_payment_method: Id | None = Field(default=None, description="Term id or label.")
     invoice_release_limit: Cents | None = Field(default=None, description="Integer cents.")

@@ -20,7 +20,6 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from db import models
-from db.queries.category import categories_by_ids
 from db.queries.client import clients_by_ids
 from db.queries.consignment import consignments_by_ids
 from db.queries.file import images_by_item_ids
@@ -33,6 +32,7 @@ from db.queries.item import (
 )
 from db.queries.listing import Condition, Sort
 from db.queries.sale import sales_by_ids
+from db.queries.term import ITEM_LINKS, TermRow, terms_by_owner_ids
 from db.queries.user import users_by_ids
 from db.queries.visibility import readable_items
 from db.session import OperationDB
@@ -44,8 +44,10 @@ from domain.errors import DomainError, RuleViolations
 from domain.fields import camel
 from domain.files import file_url
 from domain.principal import Principal
+from domain.terms import ITEM_FIELDS as TERM_FIELDS
 from rest_compat.circuit import responsible
 from rest_compat.circuit import sales as sale_shapes
+from rest_compat.circuit import terms as term_shapes
 from rest_compat.circuit.bodies import (
     FormatErrors,
     cents,
@@ -115,6 +117,8 @@ TERM_LISTS = (
     "item_tags",
     "mediums",
 )
+TERM_ALIASES = {"grouping_categories": "grouping_category", "item_tags": "tags"}
+"""B5.0 term fields read and written as another field."""
 FIELDS = (
     "id",
     "uuid",
@@ -212,8 +216,6 @@ FIELDS = (
 
 NOT_STORED_NULL = (
     "temp_lot_number",
-    "collectible_type",
-    "country",
     "catalogue_part_name",
     "tree_name",
     "heading",
@@ -223,7 +225,7 @@ NOT_STORED_NULL = (
     "sync_status",
     "itemWebsiteLink",
 )
-NOT_STORED_LISTS = TERM_LISTS
+NOT_STORED_LISTS: tuple[str, ...] = ()
 """B5.0 fields Gavel has no column for yet: read as null / [], ignored on input."""
 
 _REGEX = Match.REGEX
@@ -231,7 +233,7 @@ ITEMS = Resource(
     filters={
         "sale": FilterField("sale_id", Kind.ID),
         "consignment": FilterField("consignment_id", Kind.ID),
-        "category": FilterField("category_id", Kind.ID),
+        "category": FilterField("categories", Kind.ID),
         "status": FilterField(
             "status", Kind.ENUM, choices=tuple(s.value for s in models.ItemStatus)
         ),
@@ -314,7 +316,7 @@ class Related:
     sale: models.Sale | None
     consignment: models.Consignment | None
     consignor: models.Client | None
-    category: models.Category | None
+    terms: dict[str, list[TermRow]]
     winner: models.Client | None
     images: list[dict[str, str]]
     neighbours: tuple[Neighbour, Neighbour]
@@ -334,10 +336,13 @@ def represent(item: models.Item, principal: Principal, related: Related) -> dict
     staff = principal.is_staff
     printed = lot(item.lot_number, item.lot_letter)
     consignment = related.consignment
-    category = related.category
+    terms = related.terms
+    categories = term_shapes.refs(terms.get("categories", []))
     winner = related.winner if staff else None
     status = item.status.value
-    term_lists: dict[str, list[Any]] = {name: [] for name in TERM_LISTS}
+    term_lists = {
+        name: term_shapes.refs(terms.get(TERM_ALIASES.get(name, name), [])) for name in TERM_LISTS
+    }
     sale = related.sale
     sale_label = sale_shapes.label(sale) if sale else None
     facts = item_history.result_facts(item, related.history)
@@ -363,10 +368,10 @@ def represent(item: models.Item, principal: Principal, related: Related) -> dict
         "published": item.published,
         "type": item.item_type,
         "item_type": item.item_type,
-        "collectible_type": None,
+        "collectible_type": term_shapes.single(terms.get("collectible_type", [])),
         "grade": item.grade,
         "year": item.year,
-        "country": None,
+        "country": term_shapes.single(terms.get("country", [])),
         "sale": ref(item.sale_id, sale_label),
         "sale_title": sale_label,
         "consignment": (
@@ -383,9 +388,9 @@ def represent(item: models.Item, principal: Principal, related: Related) -> dict
         "consignor_name": _client_name(related.consignor),
         "consignment_owner_id": str(consignment.consignor_id) if consignment else None,
         "consignor_reference_number": item.consignor_reference_number if staff else None,
-        "category": ref(category.id, category.name) if category else None,
-        "categories": [ref(category.id, category.name)] if category else [],
-        "main_category_tid": str(category.id) if category else None,
+        "category": categories[0] if categories else None,
+        "categories": categories,
+        "main_category_tid": categories[0]["id"] if categories else None,
         **term_lists,
         "catalogue_part_name": None,
         "tree_name": None,
@@ -484,8 +489,7 @@ async def represent_all(
     sales = _by_id(await sales_by_ids(db, principal, sale_ids))
     consignment_ids = sorted({i.consignment_id for i in items if i.consignment_id is not None})
     consignments = _by_id(await consignments_by_ids(db, principal, consignment_ids))
-    category_ids = sorted({i.category_id for i in items if i.category_id is not None})
-    categories = _by_id(await categories_by_ids(db, principal, category_ids))
+    terms = await terms_by_owner_ids(db, ITEM_LINKS, ids)
     client_ids = sorted(
         {c.consignor_id for c in consignments.values()}
         | ({i.winner_id for i in items if i.winner_id is not None} if principal.is_staff else set())
@@ -505,14 +509,14 @@ async def represent_all(
         return {"id": str(file.id), "url": url, "thumbnail": url}
 
     rows = []
-    rows_of = zip(items, images, neighbours, histories, users, strict=True)
-    for item, files, around, history, own_users in rows_of:
+    rows_of = zip(items, images, neighbours, histories, users, terms, strict=True)
+    for item, files, around, history, own_users, filed in rows_of:
         consignment = consignments.get(item.consignment_id or 0)
         related = Related(
             sale=sales.get(item.sale_id),
             consignment=consignment,
             consignor=clients.get(consignment.consignor_id) if consignment else None,
-            category=categories.get(item.category_id or 0),
+            terms=filed,
             winner=clients.get(item.winner_id or 0),
             images=[image(f) for f in files],
             neighbours=around,
@@ -956,12 +960,16 @@ def item_values(body: Mapping[str, Any]) -> dict[str, Any]:
             if value is not None and number is None:
                 problems.add(name, "Must be a whole number.")
             values[name] = number
-        elif name in ("consignment", "category", "categories"):
+        elif name == "consignment":
             raw = _term_id(value)
             reference = None if raw is None else to_id(raw)
             if raw is not None and reference is None:
                 problems.add(name, "Must be an id.")
-            values["consignment_id" if name == "consignment" else "category_id"] = reference
+            values["consignment_id"] = reference
+        elif name == "category":
+            values["categories"] = term_shapes.term_input([] if value is None else [value])
+        elif name in TERM_FIELDS or name in TERM_ALIASES:
+            values[TERM_ALIASES.get(name, name)] = term_shapes.term_input(value)
         elif name == "dimensions":
             values[name] = _dimension_rows(value, problems)
         elif name == "additional_charges":
@@ -1154,7 +1162,17 @@ class ItemInput(BaseModel):
     published: Flag | None = None
     lot_number: int | None = None
     lot_letter: str | None = None
-    category: Id | None = Field(default=None, description="Category id (categories: first).")
+    categories: list[Id] | None = Field(
+        default=None, description="Category ids or labels; the first is the main category."
+    )
+    destinations: list[Id] | None = Field(
+        default=None,
+        description="Term ids or labels; also search_tags, catalogue_parts, postal_thematics, "
+        "symbols, sub_symbol, grouping_category (grouping_categories), topics, tags "
+        "(item_tags), mediums.",
+    )
+    collectible_type: Id | None = Field(default=None, description="A term id or label.")
+    country: Id | None = Field(default=None, description="A term id or label.")
     opening_price: Cents | None = None
     minimum_price: Cents | None = None
     buy_now_price: Cents | None = None

@@ -27,11 +27,14 @@ from db.queries.sale import (
     sale_status,
     sales_by_ids,
 )
+from db.queries.term import SALE_LINKS, TermRow, terms_by_owner_ids
 from db.queries.visibility import readable_sales
 from db.session import OperationDB
 from domain import sales as use_cases
 from domain.errors import DomainError
 from domain.principal import Principal
+from domain.terms import SALE_FIELDS as TERM_FIELDS
+from rest_compat.circuit import terms as term_shapes
 from rest_compat.circuit.bodies import FormatErrors, json_object, number, to_bool, to_moment
 from rest_compat.circuit.clients import ExternalIdRow, external_id_refs, external_id_rows
 from rest_compat.deps import RestState, caller, operation_db, rest_state
@@ -50,6 +53,7 @@ from rest_compat.query import (
 from rest_compat.shapes import (
     EnumValue,
     Flag,
+    Id,
     ListEnvelope,
     Millis,
     Ref,
@@ -122,9 +126,6 @@ FIELDS = (
 )
 
 NOT_STORED = (
-    "bid_steps",
-    "departments",
-    "catalog",
     "logo",
     "migrate_item_info",
     "migrate_delcampe_info",
@@ -149,6 +150,7 @@ SALES = Resource(
         "sale_date": FilterField("sale_date", Kind.DATETIME),
         "published": FilterField("published", Kind.BOOL),
         "sale_type": FilterField("sale_type", Kind.ENUM, choices=SALE_TYPES),
+        "catalog": FilterField("catalog", Kind.ID),
     },
     sorts={
         "id": ("id",),
@@ -273,6 +275,8 @@ def sale_values(body: Mapping[str, Any]) -> dict[str, Any]:
             values[name] = discount
         elif name == "additional_charges":
             values[name] = charge_rows(value)
+        elif name in TERM_FIELDS:
+            values[name] = term_shapes.term_input(value)
         elif name == "external_ids":
             values[name] = external_id_rows(value)
         elif name not in FIELDS:
@@ -309,6 +313,7 @@ def represent(
     images: tuple[int, int],
     url: str | None,
     staff: bool,
+    terms: Mapping[str, Sequence[TermRow]],
 ) -> dict[str, Any]:
     """The B6.0 representation (every field, in the table's order); ``STAFF_FIELDS`` read
     null (or ``[]``) for other callers."""
@@ -345,7 +350,7 @@ def represent(
             }
             for row in sale.additional_charges
         ],
-        "bid_steps": None,
+        "bid_steps": terms["bid_steps"][0].name if terms.get("bid_steps") else None,
         "lots_locked": sale.lots_locked,
         "next_consignment_notice": sale.next_consignment_notice,
         "date_and_location_string": sale.date_and_location_string,
@@ -357,9 +362,9 @@ def represent(
         "pdf_link": sale.pdf_link,
         "pdf_sale_result": sale.pdf_sale_result,
         "e_book_link": sale.e_book_link,
-        "departments": [],
+        "departments": term_shapes.refs(terms.get("departments", [])),
         "external_ids": external_id_refs(sale.external_ids) if staff else [],
-        "catalog": None,
+        "catalog": term_shapes.single(terms.get("catalog", [])),
         "venue": sale.venue,
         "currency": sale.currency,
         "item_count": item_count,
@@ -384,18 +389,21 @@ async def represent_all(
     sales: Sequence[models.Sale],
     public_url: str | None = None,
 ) -> list[dict[str, Any]]:
-    """B6.0 rows for ``sales``: three statements whatever their number."""
+    """B6.0 rows for ``sales``: four statements whatever their number."""
     ids = [s.id for s in sales]
     if not ids:
         return []
     stats = await item_stats_by_sale_ids(db, principal, ids)
     counts = await consignment_counts_by_sale_ids(db, principal, ids)
     images = await image_stats_by_sale_ids(db, principal, ids)
+    terms = await terms_by_owner_ids(db, SALE_LINKS, ids)
     now = datetime.now(UTC)
     staff = principal.is_staff
     return [
-        represent(sale, now, stat, count, image, use_cases.sale_url(public_url, sale.id), staff)
-        for sale, stat, count, image in zip(sales, stats, counts, images, strict=True)
+        represent(
+            sale, now, stat, count, image, use_cases.sale_url(public_url, sale.id), staff, filed
+        )
+        for sale, stat, count, image, filed in zip(sales, stats, counts, images, terms, strict=True)
     ]
 
 
@@ -453,7 +461,7 @@ class Sale(BaseModel):
     post_sale_discount: float | None = Field(default=None, description="A percentage, 0-100.")
     initial_finder_fees_orders: str | None = None
     additional_charges: list[ChargeRow] | None = None
-    bid_steps: str | None = Field(default=None, description="Not stored: null.")
+    bid_steps: str | None = Field(default=None, description="The bid_steps term's label.")
     lots_locked: bool | None = None
     next_consignment_notice: str | None = None
     date_and_location_string: str | None = None
@@ -465,9 +473,9 @@ class Sale(BaseModel):
     pdf_link: str | None = None
     pdf_sale_result: str | None = None
     e_book_link: str | None = None
-    departments: list[Ref] | None = Field(default=None, description="Not stored: [].")
+    departments: list[Ref] | None = None
     external_ids: list[ExternalIdRow] | None = None
-    catalog: Ref | None = Field(default=None, description="Not stored: null.")
+    catalog: Ref | None = None
     venue: str | None = None
     currency: str | None = None
     item_count: int | None = None
@@ -511,6 +519,9 @@ class SaleInput(BaseModel):
         default=None, description="Rows {term, amount, tax, description, attached_to}."
     )
     lots_locked: Flag | None = None
+    departments: list[Id] | None = Field(default=None, description="Term ids or labels.")
+    bid_steps: Id | None = Field(default=None, description="A bid_steps term id or label.")
+    catalog: Id | None = Field(default=None, description="A catalogs term id or label.")
     hide_sold_information: Flag | None = None
     hide_sale: Flag | None = None
     venue: str | None = None

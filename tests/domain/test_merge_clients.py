@@ -87,6 +87,12 @@ async def test_merge_moves_everything_and_leaves_no_row_pointing_at_a_source(
             models.ItemHistory(item_id=won.id, winner_client_id=other_source.id),
         ]
     )
+    interest = await factories.create_term(session, vocabulary="interests")
+    session.add(
+        models.ClientTerm(
+            client_id=source.id, field="interested_in", position=0, term_id=interest.id
+        )
+    )
     colleague = await factories.create_staff(session)
     session.add_all(
         [

@@ -327,7 +327,7 @@ async def test_list_errors(
     bad_regexp_operator = await http.get(
         f"{URL}?filter[email][value]=a{{2,1}}&filter[email][operator]=REGEXP", headers=headers
     )
-    unknown_filter = await http.get(f"{URL}?filter[source]=5", headers=headers)
+    unknown_filter = await http.get(f"{URL}?filter[nickname]=5", headers=headers)
     unknown_operator = await http.get(
         f"{URL}?filter[email][value]=x&filter[email][operator]=SOUNDEX", headers=headers
     )
@@ -348,8 +348,8 @@ async def test_list_errors(
         "type": f"{RFC2616}#sec10.4.1",
         "title": "Invalid filter",
         "status": 400,
-        "detail": "Unknown filter field: source",
-        "errors": {"filter[source]": ["Unknown filter field: source"]},
+        "detail": "Unknown filter field: nickname",
+        "errors": {"filter[nickname]": ["Unknown filter field: nickname"]},
     }
     assert unknown_operator.status_code == 400
     assert unknown_operator.json()["errors"] == {
@@ -420,6 +420,7 @@ async def test_create_client_with_address_and_circuit_formats(
 ) -> None:
     # given
     staff = await factories.create_staff(session)
+    stamps = await factories.create_category(session, name="Stamps")
     birth_ms = int(datetime(1980, 2, 3, tzinfo=UTC).timestamp() * 1000)
     body = {
         "first_name": "Grace",
@@ -435,7 +436,7 @@ async def test_create_client_with_address_and_circuit_formats(
         "subscription_type": "both",
         "label": "ignored, read-only",
         "balance": 12,
-        "categories": [1],
+        "categories": [stamps.id],
         "address": {
             "country": "uk",
             "locality": "London",
@@ -461,6 +462,7 @@ async def test_create_client_with_address_and_circuit_formats(
     assert row["consignor_commissions"] == [
         {"consignor_commission": "12.50", "step_from": "1000.00"}
     ]
+    assert row["categories"] == [{"id": str(stamps.id), "label": "Stamps"}]
     assert row["philaworksplace_id"].startswith("C")
     assert row["label"] == f"Grace Hopper - {row['philaworksplace_id']}"
     assert row["balance"] == {"value": "0.00", "formatted": "0.00"}

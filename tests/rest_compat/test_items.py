@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
-from rest_compat.circuit.items import FIELDS, NOT_STORED_LISTS, NOT_STORED_NULL, Item
+from rest_compat.circuit.items import FIELDS, NOT_STORED_LISTS, NOT_STORED_NULL, TERM_LISTS, Item
 from rest_compat.shapes import ListEnvelope, SingleEnvelope
 from tests import factories
 from tests.conftest import StatementCounter
@@ -135,6 +135,9 @@ async def test_get_item_shape(
     expected: dict[str, Any] = {
         **{name: None for name in NOT_STORED_NULL},
         **{name: [] for name in NOT_STORED_LISTS},
+        **{name: [] for name in TERM_LISTS},
+        "collectible_type": None,
+        "country": None,
         **CATALOGUE_UNSET,
         "dont_pay_consignor": False,
         "responsible_user": [],

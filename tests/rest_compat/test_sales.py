@@ -267,6 +267,7 @@ async def test_create_sale_with_circuit_formats(
 ) -> None:
     # given
     staff = await factories.create_staff(session)
+    catalog = await factories.create_term(session, vocabulary="catalogs", name="Autumn catalogue")
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
 
     # when
@@ -282,7 +283,7 @@ async def test_create_sale_with_circuit_formats(
             "buyers_premium": "22.5%",
             "status": "closed",
             "hide_sale": True,
-            "catalog": "7",
+            "catalog": str(catalog.id),
         },
         headers=await auth(graphql, staff),
     )
@@ -300,7 +301,7 @@ async def test_create_sale_with_circuit_formats(
     assert row["sale_date"] == iso(start)
     assert row["buyers_premium"] == "22.5%"
     assert row["hide_sale"] is True
-    assert row["catalog"] is None
+    assert row["catalog"] == {"id": str(catalog.id), "label": "Autumn catalogue"}
     stored = await session.get(models.Sale, int(row["id"]))
     assert stored is not None
     assert stored.buyers_premium_rate == Decimal("0.225")

@@ -51,6 +51,10 @@ DIGEST_QUERIES = (
        FROM clients c JOIN addresses a ON a.client_id = c.id ORDER BY 1""",
     """SELECT n.number, n.title, n.is_house, n.estimated, c.customer_number
        FROM consignments n JOIN clients c ON c.id = n.consignor_id ORDER BY 1""",
+    """SELECT s.sale_number, i.lot_number, l.field, l.position, coalesce(t.name, k.name)
+       FROM item_terms l JOIN items i ON i.id = l.item_id JOIN sales s ON s.id = i.sale_id
+       LEFT JOIN taxonomy_terms t ON t.id = l.term_id
+       LEFT JOIN categories k ON k.id = l.category_id ORDER BY 1, 2, 3, 4""",
 )
 
 
@@ -237,6 +241,31 @@ async def test_clients_have_numbers_a_default_address_and_consign_lots(
         assert bid.client_id != consignor_of[item.consignment_id]
         assert bidders[bid.client_id].status is models.ClientStatus.APPROVED
         assert bidders[bid.client_id].bidder_number is not None
+
+
+async def test_lots_clients_and_sales_are_filed_under_terms(
+    db: OperationDB, session: AsyncSession
+) -> None:
+    # given
+    await load_demo_data(db, seed=11, **SMALL)
+
+    # when
+    items = await _all(session, models.Item)
+    item_links = (await session.scalars(sa.select(models.ItemTerm))).all()
+    client_links = (await session.scalars(sa.select(models.ClientTerm))).all()
+    sale_links = (await session.scalars(sa.select(models.SaleTerm))).all()
+
+    # then: every lot's main category is its first category, and every lot has a country
+    firsts = {
+        link.item_id: link.category_id
+        for link in item_links
+        if link.field == "categories" and link.position == 0
+    }
+    assert firsts == {item.id: item.category_id for item in items}
+    assert {link.item_id for link in item_links if link.field == "country"} == set(firsts)
+    assert {link.field for link in item_links} >= {"categories", "country", "tags", "mediums"}
+    assert {link.field for link in client_links} == {"interested_in", "source"}
+    assert {link.field for link in sale_links} == {"departments", "catalog", "bid_steps"}
 
 
 async def test_the_demo_logins_log_in(db: OperationDB) -> None:
