@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -38,31 +39,34 @@ def test_a_bid_waiting_on_a_merge_sees_its_client_deleted(committed: Committed) 
         engine = create_engine(committed.url, pool_size=4)
         makers = create_sessionmaker(engine)
         bidding = OperationDB(makers)
+        bid: asyncio.Task[Any] | None = None
         try:
             async with makers() as session:
                 bidder = await session.get_one(models.User, bidder_id)
-            locker = await engine.connect()
-            lock = await locker.begin()
-            await locker.execute(  # what merge_clients takes first (domain/clients.py)
-                sa.text("SELECT id FROM clients WHERE id = :id FOR UPDATE"), {"id": source_id}
-            )
-            bid = asyncio.create_task(
-                place_bid(
-                    bidding,
-                    principal_for(bidder),
-                    PlaceBid(item_id, Decimal("100")),
-                    datetime.now(UTC),
+            # Closed on the way out whatever happens: a lock left open would hang every later
+            # test's TRUNCATE.
+            async with engine.connect() as locker:
+                lock = await locker.begin()
+                await locker.execute(  # what merge_clients takes first (domain/clients.py)
+                    sa.text("SELECT id FROM clients WHERE id = :id FOR UPDATE"), {"id": source_id}
                 )
-            )
-            await _until_waiting_on_a_lock(makers)
-            await locker.execute(  # the merge marks the source merged away, and commits
-                sa.text(
-                    "UPDATE clients SET status = 'deleted', merged_into_id = :target WHERE id = :id"
-                ),
-                {"id": source_id, "target": target_id},
-            )
-            await lock.commit()
-            await locker.close()
+                bid = asyncio.create_task(
+                    place_bid(
+                        bidding,
+                        principal_for(bidder),
+                        PlaceBid(item_id, Decimal("100")),
+                        datetime.now(UTC),
+                    )
+                )
+                await _until_waiting_on_a_lock(makers, bid)
+                await locker.execute(  # the merge marks the source merged away, and commits
+                    sa.text(
+                        "UPDATE clients SET status = 'deleted', merged_into_id = :target "
+                        "WHERE id = :id"
+                    ),
+                    {"id": source_id, "target": target_id},
+                )
+                await lock.commit()
             result = await bid
             async with makers() as session:
                 orphans = await session.scalar(
@@ -72,6 +76,8 @@ def test_a_bid_waiting_on_a_merge_sees_its_client_deleted(committed: Committed) 
                 )
             return [error.code for error in result.errors], orphans or 0
         finally:
+            if bid is not None and not bid.done():  # failed early: let it end, lock released
+                await asyncio.wait([bid], timeout=30)
             await bidding.close()
             await engine.dispose()
 
@@ -82,9 +88,12 @@ def test_a_bid_waiting_on_a_merge_sees_its_client_deleted(committed: Committed) 
     assert orphans == 0
 
 
-async def _until_waiting_on_a_lock(makers: object) -> None:
+async def _until_waiting_on_a_lock(makers: object, bid: asyncio.Task[Any]) -> None:
+    """Until some backend of this database waits on a lock (bounded: 30 s on a loaded machine)."""
     async with makers() as session:  # type: ignore[operator]
-        for _ in range(500):
+        for _ in range(3000):
+            if bid.done():
+                raise AssertionError("the bid ended without waiting for the client's lock")
             waiting = await session.scalar(
                 sa.text(
                     "SELECT count(*) FROM pg_stat_activity "
