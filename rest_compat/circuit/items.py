@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -474,34 +474,89 @@ def _by_id(rows: Sequence[Any]) -> dict[int, Any]:
     return {row.id: row for row in rows if row is not None}
 
 
+READS: Mapping[str, frozenset[str]] = {
+    "sales": frozenset({"sale", "sale_title"}),
+    "consignments": frozenset(
+        {"consignment", "consignment_id", "consignor_name", "consignment_owner_id"}
+    ),
+    "clients": frozenset({"consignor_name", "winner", "winner_bidder", "bidder_number"}),
+    "terms": frozenset(
+        {"category", "categories", "main_category_tid", "collectible_type", "country", *TERM_LISTS}
+    ),
+    "images": frozenset({"images"}),
+    "neighbours": frozenset({"previous_lot", "next_lot"}),
+    "responsible": frozenset({"responsible_user"}),
+    "history": frozenset(
+        {
+            "consignor_price",
+            "sold_status",
+            "under_extension_status",
+            "withdrawn",
+            "dont_pay_consignor",
+            "bidder_alias",
+            "user_agent",
+        }
+    ),
+}
+"""The B5.0 fields each related read feeds: a page whose ``fields`` name none of a read's
+fields skips its statement (the rest of the row is computed from the item alone)."""
+
+
 async def represent_all(
     request: Request,
     state: RestState,
     db: OperationDB,
     principal: Principal,
     items: Sequence[models.Item],
+    fields: Collection[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """B5.0 rows for ``items``: a fixed number of statements whatever their number."""
+    """B5.0 rows for ``items``: a fixed number of statements whatever their number.
+
+    With ``fields`` (A6), only the related reads those fields need run; the other fields of
+    the rows are then not meaningful, and the caller selects ``fields`` from them.
+    """
     ids = [i.id for i in items]
     if not ids:
         return []
-    sale_ids = sorted({i.sale_id for i in items})
-    sales = _by_id(await sales_by_ids(db, principal, sale_ids))
-    consignment_ids = sorted({i.consignment_id for i in items if i.consignment_id is not None})
-    consignments = _by_id(await consignments_by_ids(db, principal, consignment_ids))
-    terms = await terms_by_owner_ids(db, ITEM_LINKS, ids)
-    client_ids = sorted(
-        {c.consignor_id for c in consignments.values()}
-        | ({i.winner_id for i in items if i.winner_id is not None} if principal.is_staff else set())
-    )
-    clients = _by_id(await clients_by_ids(db, principal, client_ids))
-    images = await images_by_item_ids(db, principal, ids)
-    neighbours = await lot_neighbours_by_item_ids(db, principal, ids)
-    users = await responsible.refs_by_owner_ids(db, principal, models.EntityType.ITEM, ids)
-    histories = await latest_history_by_item_ids(db, ids)
-    agent_ids = sorted({h.sold_agent_id for h in histories if h and h.sold_agent_id is not None})
-    staff_agents = principal.is_staff and agent_ids
-    agents = _by_id(await users_by_ids(db, principal, agent_ids)) if staff_agents else {}
+    wanted = None if fields is None else frozenset(fields)
+
+    def needs(read: str) -> bool:
+        return wanted is None or not READS[read].isdisjoint(wanted)
+
+    sales: dict[int, Any] = {}
+    if needs("sales"):
+        sales = _by_id(await sales_by_ids(db, principal, sorted({i.sale_id for i in items})))
+    consignments: dict[int, Any] = {}
+    if needs("consignments") or needs("clients"):
+        consignment_ids = sorted({i.consignment_id for i in items if i.consignment_id})
+        consignments = _by_id(await consignments_by_ids(db, principal, consignment_ids))
+    terms: list[dict[str, list[TermRow]]] = [{} for _ in ids]
+    if needs("terms"):
+        terms = await terms_by_owner_ids(db, ITEM_LINKS, ids)
+    clients: dict[int, Any] = {}
+    if needs("clients"):
+        winners = {i.winner_id for i in items if i.winner_id is not None}
+        client_ids = sorted(
+            {c.consignor_id for c in consignments.values()}
+            | (winners if principal.is_staff else set())
+        )
+        clients = _by_id(await clients_by_ids(db, principal, client_ids))
+    images: list[list[models.File]] = [[] for _ in ids]
+    if needs("images"):
+        images = await images_by_item_ids(db, principal, ids)
+    neighbours: list[tuple[Neighbour, Neighbour]] = [(None, None) for _ in ids]
+    if needs("neighbours"):
+        neighbours = await lot_neighbours_by_item_ids(db, principal, ids)
+    users: Sequence[Sequence[Mapping[str, str]]] = [() for _ in ids]
+    if needs("responsible"):
+        users = await responsible.refs_by_owner_ids(db, principal, models.EntityType.ITEM, ids)
+    histories: list[models.ItemHistory | None] = [None for _ in ids]
+    agents: dict[int, Any] = {}
+    if needs("history"):
+        histories = await latest_history_by_item_ids(db, ids)
+        agent_ids = sorted({h.sold_agent_id for h in histories if h and h.sold_agent_id})
+        if principal.is_staff and agent_ids:
+            agents = _by_id(await users_by_ids(db, principal, agent_ids))
     now = datetime.now(UTC)
 
     def image(file: models.File) -> dict[str, str]:
@@ -736,7 +791,7 @@ async def list_items(
     items, count = await run_list(
         db, readable_items(principal), ITEM_LIST, params, is_staff=principal.is_staff
     )
-    rows = await represent_all(request, state, db, principal, items)
+    rows = await represent_all(request, state, db, principal, items, params.fields)
     return listing(request, rows, count, params)
 
 
@@ -760,7 +815,7 @@ async def get_item(
     (item,) = await items_by_ids(db, principal, [item_id])
     if item is None:
         raise _not_found(id)
-    (row,) = await represent_all(request, state, db, principal, [item])
+    (row,) = await represent_all(request, state, db, principal, [item], fields)
     return single(select(row, fields))
 
 
@@ -1396,7 +1451,8 @@ async def items_list(
     items, count = await run_list(
         db, readable_items(principal), ITEM_LIST, params, is_staff=principal.is_staff
     )
-    rows = await represent_all(request, state, db, principal, items)
+    shown = params.fields or SIMPLE_DEFAULT
+    rows = await represent_all(request, state, db, principal, items, shown)
     if params.fields is None:
         rows = [{name: row[name] for name in SIMPLE_DEFAULT} for row in rows]
     return listing(request, rows, count, params, next_query=_expanded_sort(pairs))
