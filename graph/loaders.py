@@ -415,6 +415,13 @@ class Loaders:
         return self._by_id(file_queries.images_by_item_ids)
 
     @cached_property
+    def current_orders_by_item_id(
+        self,
+    ) -> BatchLoader[int, tuple[models.Order | None, models.Order | None]]:
+        """Each lot's newest invoice and settlement, canceled ones left out (staff fields)."""
+        return BatchLoader(partial(order_queries.current_orders_by_item_ids, self.db))
+
+    @cached_property
     def history_by_item_id(self) -> BatchLoader[int, list[models.ItemHistory]]:
         """Each item's history records, newest first (staff-only fields read them)."""
         return BatchLoader(partial(item_queries.history_by_item_ids, self.db))

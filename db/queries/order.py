@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -301,3 +302,36 @@ async def transactions_of_order(session: AsyncSession, order_id: int) -> list[mo
         .order_by(col(models.Transaction.id))
     )
     return list(result.scalars().all())
+
+
+CURRENT_ORDER_TYPES = (models.OrderType.BIDDER, models.OrderType.CONSIGNOR)
+
+
+async def current_orders_by_item_ids(
+    db: OperationDB, ids: Sequence[int]
+) -> list[tuple[models.Order | None, models.Order | None]]:
+    """Per lot, aligned with ``ids``: the newest invoice (bidder order) and the newest
+    settlement (consignor order) holding it, canceled ones left out; one statement.
+
+    Staff data: callers show it to staff only.
+    """
+    if not ids:
+        return []
+    stmt = (
+        sa.select(col(L.item_id), O)
+        .join(O, col(O.id) == col(L.order_id))
+        .where(
+            col(L.item_id).in_(set(ids)),
+            col(O.type).in_(CURRENT_ORDER_TYPES),
+            col(O.status) != models.OrderStatus.CANCELED,
+        )
+        .order_by(col(L.item_id), col(O.type), col(O.created_at).desc(), col(O.id).desc())
+        .ext(distinct_on(col(L.item_id), col(O.type)))
+    )
+    found: dict[tuple[int, models.OrderType], models.Order] = {
+        (item_id, order.type): order for item_id, order in await db.rows(stmt)
+    }
+    return [
+        (found.get((i, models.OrderType.BIDDER)), found.get((i, models.OrderType.CONSIGNOR)))
+        for i in ids
+    ]

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from graph.consignment.types import Consignment
     from graph.file.types import File
     from graph.note.types import Note
+    from graph.order.types import Order
     from graph.sale.types import Sale
 
 
@@ -171,6 +172,27 @@ class Item(ModelNode):
     )
     def history(self, parent: strawberry.Parent[models.Item], info: Info) -> list[ItemHistoryEntry]:
         return then(info.context.loaders.history_by_item_id.get(parent.id), history_entries)
+
+    @strawberry.field(
+        description="The newest invoice holding the lot (canceled ones left out)." + STAFF_ONLY,
+        extensions=staff_only(),
+    )
+    async def current_order(
+        self, parent: strawberry.Parent[models.Item], info: Info
+    ) -> Annotated[Order, strawberry.lazy("graph.order.types")] | None:
+        invoice, _ = await info.context.loaders.current_orders_by_item_id.load(parent.id)
+        return invoice
+
+    @strawberry.field(
+        description="The newest consignor settlement holding the lot (canceled ones left out)."
+        + STAFF_ONLY,
+        extensions=staff_only(),
+    )
+    async def current_settlement(
+        self, parent: strawberry.Parent[models.Item], info: Info
+    ) -> Annotated[Order, strawberry.lazy("graph.order.types")] | None:
+        _, settlement = await info.context.loaders.current_orders_by_item_id.load(parent.id)
+        return settlement
 
     @strawberry.field(description="Whether the current price has reached the reserve.")
     def reserve_met(self, parent: strawberry.Parent[models.Item]) -> bool:

@@ -31,6 +31,7 @@ from db.queries.item import (
     lot_neighbours_by_item_ids,
 )
 from db.queries.listing import Condition, Sort
+from db.queries.order import current_orders_by_item_ids
 from db.queries.sale import sales_by_ids
 from db.queries.term import ITEM_LINKS, TermRow, terms_by_owner_ids
 from db.queries.user import users_by_ids
@@ -220,8 +221,6 @@ NOT_STORED_NULL = (
     "tree_name",
     "heading",
     "main_grouping_category_tid",
-    "current_order",
-    "current_consignment_statement",
     "sync_status",
     "itemWebsiteLink",
 )
@@ -277,6 +276,10 @@ def label(item: models.Item) -> str:
     return f"Item #{printed}" if printed else f"Item {item.id}"
 
 
+def _order_ref(order: models.Order | None) -> dict[str, str] | None:
+    return ref(order.id, order.number) if order is not None else None
+
+
 def _neighbour(found: Neighbour) -> dict[str, str] | None:
     if found is None:
         return None
@@ -323,6 +326,8 @@ class Related:
     history: models.ItemHistory | None
     agent: models.User | None
     responsible_users: Sequence[Mapping[str, str]] = ()
+    orders: tuple[models.Order | None, models.Order | None] = (None, None)
+    """The newest invoice and settlement holding the lot (read for staff only)."""
 
 
 def _client_name(client: models.Client | None) -> str | None:
@@ -429,8 +434,8 @@ def represent(item: models.Item, principal: Principal, related: Related) -> dict
         "bidder_number": winner.bidder_number if winner else None,
         "bidder_alias": facts.bidder_alias if staff else None,
         "user_agent": ref(agent.id, agent.full_name or agent.email) if agent else None,
-        "current_order": None,
-        "current_consignment_statement": None,
+        "current_order": _order_ref(related.orders[0]),
+        "current_consignment_statement": _order_ref(related.orders[1]),
         "images": related.images,
         "video_url": item.video_url,
         "pdf_url": item.pdf_url,
@@ -486,6 +491,7 @@ READS: Mapping[str, frozenset[str]] = {
     "images": frozenset({"images"}),
     "neighbours": frozenset({"previous_lot", "next_lot"}),
     "responsible": frozenset({"responsible_user"}),
+    "orders": frozenset({"current_order", "current_consignment_statement"}),
     "history": frozenset(
         {
             "consignor_price",
@@ -550,6 +556,9 @@ async def represent_all(
     users: Sequence[Sequence[Mapping[str, str]]] = [() for _ in ids]
     if needs("responsible"):
         users = await responsible.refs_by_owner_ids(db, principal, models.EntityType.ITEM, ids)
+    orders: list[tuple[models.Order | None, models.Order | None]] = [(None, None) for _ in ids]
+    if needs("orders") and principal.is_staff:
+        orders = await current_orders_by_item_ids(db, ids)
     histories: list[models.ItemHistory | None] = [None for _ in ids]
     agents: dict[int, Any] = {}
     if needs("history"):
@@ -564,8 +573,8 @@ async def represent_all(
         return {"id": str(file.id), "url": url, "thumbnail": url}
 
     rows = []
-    rows_of = zip(items, images, neighbours, histories, users, terms, strict=True)
-    for item, files, around, history, own_users, filed in rows_of:
+    rows_of = zip(items, images, neighbours, histories, users, terms, orders, strict=True)
+    for item, files, around, history, own_users, filed, current in rows_of:
         consignment = consignments.get(item.consignment_id or 0)
         related = Related(
             sale=sales.get(item.sale_id),
@@ -578,6 +587,7 @@ async def represent_all(
             history=history,
             agent=agents.get(history.sold_agent_id or 0) if history else None,
             responsible_users=own_users,
+            orders=current,
         )
         rows.append(represent(item, principal, related))
     return rows

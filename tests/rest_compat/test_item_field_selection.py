@@ -3,6 +3,7 @@ selected alone reads exactly as it does in the full row."""
 
 from __future__ import annotations
 
+import base64
 from decimal import Decimal
 
 import httpx
@@ -109,3 +110,56 @@ async def test_unneeded_related_reads_are_skipped(
     assert len(response.json()["data"]) == 3
     # the token, the page and its count (+ the sales for `sale`); the full rows take 12 now
     assert count_queries.count == statements < full, count_queries.statements
+
+
+async def test_a_lot_shows_its_newest_invoice_and_settlement_to_staff(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given: a sold lot on a canceled invoice, its reissue and a settlement
+    staff = await factories.create_staff(session)
+    bidder = await factories.create_bidder(session)
+    buyer = await factories.create_client(session)
+    lot = await factories.create_item(session, status=models.ItemStatus.SOLD)
+    other = await factories.create_item(session)
+    line = {"item": lot, "hammer_price": Decimal("900.00")}
+    await factories.create_order(
+        session, client=buyer, lines=[line], status=models.OrderStatus.CANCELED
+    )
+    invoice = await factories.create_order(session, client=buyer, lines=[dict(line)])
+    settlement = await factories.create_order(
+        session, client=buyer, lines=[dict(line)], type=models.OrderType.CONSIGNOR
+    )
+    graphql.session.expunge_all()
+    headers = {"Authorization": f"Bearer {await graphql.token_for(staff)}"}
+    fields = "fields=current_order,current_consignment_statement"
+
+    # when
+    shown = (await http.get(f"{URL}/{lot.id}?{fields}", headers=headers)).json()["data"]
+    none = (await http.get(f"{URL}/{other.id}?{fields}", headers=headers)).json()["data"]
+    as_bidder = await http.get(
+        f"{URL}/{lot.id}?{fields}",
+        headers={"Authorization": f"Bearer {await graphql.token_for(bidder)}"},
+    )
+    graph = await graphql.data(
+        "query($id: ID!) { node(id: $id) { ... on Item { "
+        "currentOrder { databaseId } currentSettlement { databaseId } } } }",
+        {"id": base64.b64encode(f"Item:{lot.id}".encode()).decode()},
+        as_=staff,
+    )
+
+    # then
+    assert shown == [
+        {
+            "id": str(lot.id),
+            "current_order": {"id": str(invoice.id), "label": invoice.number},
+            "current_consignment_statement": {"id": str(settlement.id), "label": settlement.number},
+        }
+    ]
+    assert none == [
+        {"id": str(other.id), "current_order": None, "current_consignment_statement": None}
+    ]
+    assert as_bidder.json()["data"][0]["current_order"] is None  # staff data
+    assert graph["node"] == {
+        "currentOrder": {"databaseId": invoice.id},
+        "currentSettlement": {"databaseId": settlement.id},
+    }

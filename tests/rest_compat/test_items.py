@@ -138,6 +138,8 @@ async def test_get_item_shape(
         **{name: [] for name in TERM_LISTS},
         "collectible_type": None,
         "country": None,
+        "current_order": None,  # not invoiced (tests/rest_compat/test_item_field_selection.py)
+        "current_consignment_statement": None,
         **CATALOGUE_UNSET,
         "dont_pay_consignor": False,
         "responsible_user": [],
