@@ -1258,3 +1258,8 @@ async def _record_lot_changes(
         )
     )
     await publish(session, *events)
+
+
+def lot_url(public_url: str | None, item_id: int) -> str | None:
+    """The lot's page on the house's public site (``GAVEL_PUBLIC_URL``); None without one."""
+    return f"{public_url.rstrip('/')}/lots/{item_id}" if public_url else None

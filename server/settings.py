@@ -69,7 +69,7 @@ class Settings(BaseSettings):
     public_url: str | None = Field(
         default=None,
         description="Base URL of the house's public site; a sale's page is <public_url>/sales/"
-        "<id> (REST sale_url, GraphQL Sale.publicUrl). Unset: those links are null.",
+        "<id>, a lot's <public_url>/lots/<id>. Unset: those links are null.",
     )
     secret_key: SecretStr = SecretStr("dev-secret-change-me")
     log_level: str = "info"

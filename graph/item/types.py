@@ -12,6 +12,7 @@ from strawberry import relay
 
 from db import models
 from domain.bidding import rules
+from domain.items import lot_url
 from graph.activity.types import history_field
 from graph.bid.inputs import BID_ID_TYPES, BidFilter, BidOrder
 from graph.context import Info
@@ -193,6 +194,13 @@ class Item(ModelNode):
     ) -> Annotated[Order, strawberry.lazy("graph.order.types")] | None:
         _, settlement = await info.context.loaders.current_orders_by_item_id.load(parent.id)
         return settlement
+
+    @strawberry.field(
+        description="The lot's page on the house's public site (`<GAVEL_PUBLIC_URL>/lots/"
+        "<databaseId>`); null when the installation sets no public URL."
+    )
+    def public_url(self, parent: strawberry.Parent[models.Item], info: Info) -> str | None:
+        return lot_url(info.context.public_url, parent.id)
 
     @strawberry.field(description="Whether the current price has reached the reserve.")
     def reserve_met(self, parent: strawberry.Parent[models.Item]) -> bool:

@@ -222,7 +222,6 @@ NOT_STORED_NULL = (
     "heading",
     "main_grouping_category_tid",
     "sync_status",
-    "itemWebsiteLink",
 )
 NOT_STORED_LISTS: tuple[str, ...] = ()
 """B5.0 fields Gavel has no column for yet: read as null / [], ignored on input."""
@@ -328,6 +327,8 @@ class Related:
     responsible_users: Sequence[Mapping[str, str]] = ()
     orders: tuple[models.Order | None, models.Order | None] = (None, None)
     """The newest invoice and settlement holding the lot (read for staff only)."""
+    link: str | None = None
+    """The lot's public page (``GAVEL_PUBLIC_URL``)."""
 
 
 def _client_name(client: models.Client | None) -> str | None:
@@ -469,7 +470,7 @@ def represent(item: models.Item, principal: Principal, related: Related) -> dict
         "previous_lot": _neighbour(related.neighbours[0]),
         "next_lot": _neighbour(related.neighbours[1]),
         "sync_status": None,
-        "itemWebsiteLink": None,
+        "itemWebsiteLink": related.link,
         "created": iso(item.created_at),
         "updated": iso(item.updated_at),
     }
@@ -588,6 +589,7 @@ async def represent_all(
             agent=agents.get(history.sold_agent_id or 0) if history else None,
             responsible_users=own_users,
             orders=current,
+            link=use_cases.lot_url(state.public_url, item.id),
         )
         rows.append(represent(item, principal, related))
     return rows

@@ -140,6 +140,7 @@ async def test_get_item_shape(
         "country": None,
         "current_order": None,  # not invoiced (tests/rest_compat/test_item_field_selection.py)
         "current_consignment_statement": None,
+        "itemWebsiteLink": None,  # no GAVEL_PUBLIC_URL here (tests/rest_compat/test_sale_fields.py)
         **CATALOGUE_UNSET,
         "dont_pay_consignor": False,
         "responsible_user": [],

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import httpx
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.relay import to_base64
 
 from db import models
 from server.settings import Settings
@@ -54,13 +54,9 @@ READ_BACK = {
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(
-        database_url=None,
-        graphiql=True,
-        files_dir=tmp_path / "files",
-        public_url="https://auctions.example.com/",
-    )
+def settings(settings: Settings) -> Settings:
+    """The suite's settings with a public site."""
+    return settings.model_copy(update={"public_url": "https://auctions.example.com/"})
 
 
 async def auth(graphql: GraphQLClient, user: models.User) -> dict[str, str]:
@@ -225,6 +221,29 @@ async def test_image_stats_and_sale_url(
             "saleWebsiteLink": f"https://auctions.example.com/sales/{empty.id}",
         },
     ]
+
+
+async def test_lots_link_to_their_public_page(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given
+    staff = await factories.create_staff(session)
+    lot = await factories.create_item(session)
+
+    # when
+    response = await http.get(
+        f"/api/v1.0/datatable-items/{lot.id}?fields=itemWebsiteLink",
+        headers=await auth(graphql, staff),
+    )
+    graph = await graphql.data(
+        "query($id: ID!) { node(id: $id) { ... on Item { publicUrl } } }",
+        {"id": to_base64("Item", lot.id)},
+    )
+
+    # then
+    link = f"https://auctions.example.com/lots/{lot.id}"
+    assert response.json()["data"] == [{"id": str(lot.id), "itemWebsiteLink": link}]
+    assert graph == {"node": {"publicUrl": link}}
 
 
 async def test_list_statement_count_does_not_grow_with_rows(

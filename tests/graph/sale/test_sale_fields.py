@@ -4,7 +4,6 @@ createSale/updateSale, read back (internal ones staff-only), image counts and th
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -37,13 +36,9 @@ query Sale($id: ID!) {{ node(id: $id) {{ ... on Sale {{ {FIELDS} }} }} }}
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(
-        database_url=None,
-        graphiql=True,
-        files_dir=tmp_path / "files",
-        public_url="https://auctions.example.com",
-    )
+def settings(settings: Settings) -> Settings:
+    """The suite's settings with a public site."""
+    return settings.model_copy(update={"public_url": "https://auctions.example.com"})
 
 
 async def test_staff_write_and_read_the_fields(
