@@ -89,7 +89,12 @@ def test_a_bid_waiting_on_a_merge_sees_its_client_deleted(committed: Committed) 
 
 
 async def _until_waiting_on_a_lock(makers: object, bid: asyncio.Task[Any]) -> None:
-    """Until some backend of this database waits on a lock (bounded: 30 s on a loaded machine)."""
+    """Until some backend of this database waits on a lock (bounded: 30 s on a loaded machine).
+
+    Each look is its own transaction: PostgreSQL keeps one snapshot of ``pg_stat_activity``
+    for a whole transaction, so polling inside one never saw the bid start waiting when the
+    first look came before it (the test failed about one run in six under load).
+    """
     async with makers() as session:  # type: ignore[operator]
         for _ in range(3000):
             if bid.done():
@@ -100,6 +105,7 @@ async def _until_waiting_on_a_lock(makers: object, bid: asyncio.Task[Any]) -> No
                     "WHERE datname = current_database() AND wait_event_type = 'Lock'"
                 )
             )
+            await session.rollback()
             if waiting:
                 return
             await asyncio.sleep(0.01)
