@@ -469,3 +469,34 @@ async def test_a_bid_form_with_a_nul_character_is_refused(
     message = "Text cannot contain NUL characters."
     assert response.json() == {"result": False, "message": message, "errors": {"note": [message]}}
     assert await session.scalar(sa.select(sa.func.count()).select_from(models.Bid)) == 0
+
+
+async def test_a_bid_through_graphql_is_a_bid_of_the_ecommerce_api(
+    http: httpx.AsyncClient, graphql: GraphQLClient, session: AsyncSession
+) -> None:
+    # given: a lot nobody has bid on
+    item = await _lot(session, starting_price=D("100.00"))
+    me = await factories.create_bidder(session)
+
+    # when: I bid through the graph
+    placed = await graphql.data(
+        "mutation($input: PlaceBidInput!) { placeBid(input: $input) { "
+        "bid { databaseId amount } errors { code } } }",
+        {"input": {"itemId": to_base64("Item", item.id), "amount": "120.00"}},
+        as_=me,
+    )
+    headers = await auth(graphql, me)
+    product = await http.get(f"/api/v2/auction/products/{item.id}", headers=headers)
+    bided = await http.get("/api/v2/auction/bided-products", headers=headers)
+
+    # then: the e-commerce API shows the same bid at once
+    bid = placed["placeBid"]["bid"]
+    assert placed["placeBid"]["errors"] == []
+    data = product.json()["data"]
+    assert (data["current_bid"], data["total_bids"]) == (120.0, 1)
+    assert data["highest_bid"]["id"] == bid["databaseId"]
+    assert data["highest_bid"]["user_id"] == me.id
+    (mine,) = bided.json()["data"]
+    assert mine["id"] == item.id
+    assert mine["my_highest_bid"] == 120.0
+    assert mine["is_highest_bidder"] is True
