@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -921,34 +921,41 @@ RENAMES = {
 """Domain input names whose REST name is not their snake_case."""
 
 
-def _dimension_rows(rows: Any, problems: FormatErrors) -> Any:
-    """D13 input rows; ``packed_date`` in ms becomes an ISO date."""
+def _convert_rows(
+    rows: Any,
+    field: str,
+    key: str,
+    parse: Callable[[Any], Any],
+    message: str,
+    problems: FormatErrors,
+) -> Any:
+    """Multifield input rows with ``key`` read by ``parse`` (None: ``message`` at its path);
+    anything that is not a list of rows is left for the domain's row check."""
     if not isinstance(rows, list):
         return rows
     converted = []
     for index, row in enumerate(rows):
-        if isinstance(row, dict) and row.get("packed_date") is not None:
-            day = to_date(row["packed_date"])
-            if day is None:
-                problems.add(f"dimensions[{index}].packed_date", "Must be a date in ms.")
-            row = {**row, "packed_date": day}
+        if isinstance(row, dict) and row.get(key) is not None:
+            value = parse(row[key])
+            if value is None:
+                problems.add(f"{field}[{index}].{key}", message)
+            row = {**row, key: value}
         converted.append(row)
     return converted
+
+
+def _dimension_rows(rows: Any, problems: FormatErrors) -> Any:
+    """D13 input rows; ``packed_date`` in ms becomes an ISO date."""
+    return _convert_rows(
+        rows, "dimensions", "packed_date", to_date, "Must be a date in ms.", problems
+    )
 
 
 def _catalog_rows(rows: Any, problems: FormatErrors) -> Any:
     """Catalogue input rows; ``catalog_value`` in cents becomes an amount."""
-    if not isinstance(rows, list):
-        return rows
-    converted = []
-    for index, row in enumerate(rows):
-        if isinstance(row, dict) and row.get("catalog_value") is not None:
-            amount = cents(row["catalog_value"])
-            if amount is None:
-                problems.add(f"catalogs[{index}].catalog_value", "Must be integer cents.")
-            row = {**row, "catalog_value": amount}
-        converted.append(row)
-    return converted
+    return _convert_rows(
+        rows, "catalogs", "catalog_value", cents, "Must be integer cents.", problems
+    )
 
 
 def _whole(value: Any) -> int | None:
